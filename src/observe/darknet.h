@@ -1,0 +1,53 @@
+/* darknet.h - the per-day darknet aggregator (private to observe).
+ *
+ * Holds the open UTC days of one sensor in memory: per-source records, per
+ * (hour, port, class) counters and per (hour, country) and (hour, ASN) counters, as
+ * docs/darknet.md defines them. Packets are added on the hot path without allocating
+ * per packet (memory grows with distinct sources and their (port, class) pairs only).
+ * dk_agg_flush() writes everything changed since the last flush through the store,
+ * inside the caller's transaction. Not thread-safe: one aggregator per thread. */
+#ifndef OODA_OBSERVE_DARKNET_H
+#define OODA_OBSERVE_DARKNET_H
+
+#include "geo/geo.h"
+#include "observe/decode.h"
+#include "store/store.h"
+
+#define DK_OPEN_DAYS      2  /* days kept in memory at once */
+#define DK_THRESHOLD_MAX  64 /* largest scanner threshold (exact distinct set size) */
+#define DK_TOP_PORTS      8
+
+struct dk_agg;
+
+struct dk_agg_opts {
+    uint32_t scanner_threshold; /* distinct destinations; 1..DK_THRESHOLD_MAX */
+    uint32_t victim_threshold;  /* backscatter packets per day */
+};
+
+enum err_code dk_agg_new(struct store *st, int64_t sensor, const struct geo *geo,
+                         const struct dk_agg_opts *o, struct dk_agg **out, struct err *e);
+void dk_agg_free(struct dk_agg *a);
+
+/* Adds one darknet packet seen at Unix time ts. May load a day from the store or evict
+ * (flush) the oldest open day, which needs an open transaction. */
+enum err_code dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt *p, struct err *e);
+
+/* Writes every changed row of the open days (caller holds a transaction). */
+enum err_code dk_agg_flush(struct dk_agg *a, struct err *e);
+
+/* Drops all in-memory state (after a rollback); days reload from the store on use. */
+void dk_agg_discard(struct dk_agg *a);
+
+/* Bytes of memory held by the open days (records, pools, tables). */
+size_t dk_agg_memory(const struct dk_agg *a);
+/* Distinct sources held in the open days. */
+size_t dk_agg_sources(const struct dk_agg *a);
+
+/* ---- per-source state codec (exposed for tests and the fuzz target) -------------- */
+
+/* HyperLogLog with 256 4-bit registers over 32-bit destination keys. */
+#define DK_HLL_BYTES 128
+void dk_hll_add(uint8_t *regs, uint32_t key);
+double dk_hll_estimate(const uint8_t *regs);
+
+#endif

@@ -1,0 +1,418 @@
+/* ingest.c - `ooda ingest` of capture files: one transaction per file, content-hash
+ * idempotence, the batch loop of reader -> decoder -> darknet filter -> aggregator.
+ *
+ * Regular files are memory-mapped and hashed (XXH3-128) before anything is parsed, so
+ * a file already ingested by the sensor is skipped without work. Pipes and stdin are
+ * read through a refilled buffer and hashed as they stream; the duplicate check then
+ * happens before commit. Nothing is written outside the file's transaction. */
+#include "observe/darknet.h"
+#include "observe/decode.h"
+#include "observe/observe_int.h"
+#include "observe/pcapfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#define BATCH        256
+#define STREAM_CHUNK (4u << 20)
+#define STREAM_MAX   (PCAP_BLOCK_MAX + (8u << 20))
+
+struct observe_ingest {
+    struct store *st;
+    struct observe_opts o;
+    int64_t sensor;
+    struct dk_agg *agg;
+    uint32_t v4net[OBSERVE_DARKNET_MAX], v4mask[OBSERVE_DARKNET_MAX];
+    size_t n4;
+    struct cidr v6[OBSERVE_DARKNET_MAX];
+    size_t n6;
+    size_t peak_mem, peak_sources;
+};
+
+enum err_code observe_ingest_new(struct store *st, const struct observe_opts *o,
+                                 struct observe_ingest **out, struct err *e)
+{
+    struct observe_ingest *in;
+    struct dk_agg_opts ao;
+    enum err_code rc;
+
+    *out = NULL;
+    if (o->sensor == NULL || *o->sensor == '\0')
+        return err_set(e, ERR_USAGE, "ingest: a sensor name is required");
+    in = mem_calloc(1, sizeof(*in));
+    if (in == NULL)
+        return err_set(e, ERR_NOMEM, "ingest: cannot allocate context");
+    in->st = st;
+    in->o = *o;
+    for (size_t i = 0; i < o->ndarknet; i++) {
+        const struct cidr *c = &o->darknet[i];
+        if (ip16_is_v4(&c->net) && c->len >= 96) {
+            unsigned len = c->len - 96u;
+            in->v4mask[in->n4] = len == 0 ? 0 : ~0u << (32 - len);
+            in->v4net[in->n4++] = (uint32_t)c->net.b[12] << 24 | (uint32_t)c->net.b[13] << 16 |
+                                  (uint32_t)c->net.b[14] << 8 | c->net.b[15];
+        } else {
+            in->v6[in->n6++] = *c;
+        }
+    }
+    ao.scanner_threshold = o->scanner_threshold ? o->scanner_threshold : 16;
+    ao.victim_threshold = o->victim_threshold ? o->victim_threshold : 8;
+    rc = store_sensor_id(st, o->sensor, true, &in->sensor, e);
+    if (rc == ERR_OK)
+        rc = dk_agg_new(st, in->sensor, o->geo, &ao, &in->agg, e);
+    if (rc != ERR_OK) {
+        observe_ingest_free(in);
+        return rc;
+    }
+    *out = in;
+    return ERR_OK;
+}
+
+void observe_ingest_free(struct observe_ingest *in)
+{
+    if (in == NULL)
+        return;
+    dk_agg_free(in->agg);
+    mem_free(in);
+}
+
+void observe_ingest_memory(const struct observe_ingest *in, size_t *bytes, size_t *sources)
+{
+    *bytes = in->peak_mem;
+    *sources = in->peak_sources;
+}
+
+static void note_memory(struct observe_ingest *in)
+{
+    size_t m = dk_agg_memory(in->agg), s = dk_agg_sources(in->agg);
+
+    if (m > in->peak_mem)
+        in->peak_mem = m;
+    if (s > in->peak_sources)
+        in->peak_sources = s;
+}
+
+static bool in_darknet(const struct observe_ingest *in, const struct pkt *p)
+{
+    if (in->n4 + in->n6 == 0)
+        return true;
+    if (p->ipver == 4) {
+        uint32_t a = (uint32_t)p->dst.b[12] << 24 | (uint32_t)p->dst.b[13] << 16 |
+                     (uint32_t)p->dst.b[14] << 8 | p->dst.b[15];
+        for (size_t i = 0; i < in->n4; i++)
+            if ((a & in->v4mask[i]) == in->v4net[i])
+                return true;
+        return false;
+    }
+    for (size_t i = 0; i < in->n6; i++)
+        if (cidr_contains(&in->v6[i], &p->dst))
+            return true;
+    return false;
+}
+
+enum err_code observe_take_frame(struct observe_ingest *in, int64_t ts_sec, int linktype,
+                                 const uint8_t *data, size_t caplen, struct observe_counts *n,
+                                 struct err *e)
+{
+    struct pkt p;
+    enum decode_result dr = decode_packet(linktype, data, caplen, &p);
+
+    n->frames++;
+    if (dr == DECODE_NOT_IP) {
+        n->non_ip++;
+        return ERR_OK;
+    }
+    if (dr == DECODE_BAD) {
+        n->bad++;
+        return ERR_OK;
+    }
+    if (!in_darknet(in, &p)) {
+        n->outside++;
+        return ERR_OK;
+    }
+    n->packets++;
+    n->bytes += p.ip_len;
+    n->cls[p.cls]++;
+    n->fragments += p.frag != PKT_FRAG_NONE;
+    if (n->first_ts == 0 || ts_sec < n->first_ts)
+        n->first_ts = ts_sec;
+    if (ts_sec > n->last_ts)
+        n->last_ts = ts_sec;
+    return dk_agg_add(in->agg, ts_sec, &p, e);
+}
+
+/* Runs the reader over data[0..len) until it needs more bytes or the input ends.
+ * *used: bytes consumed; *done: EOF reached. */
+static enum err_code run(struct observe_ingest *in, struct pcap_rd *rd, const uint8_t *data,
+                         size_t len, bool at_eof, size_t *used, bool *done,
+                         struct observe_counts *n, struct progress *pg, uint64_t base,
+                         struct err *e)
+{
+    struct pcap_rec recs[BATCH];
+    size_t pos = 0, got, u, last_pg = 0;
+    enum pcap_status s;
+    enum err_code rc;
+
+    *done = false;
+    for (;;) {
+        s = pcap_rd_batch(rd, data + pos, len - pos, at_eof, recs, BATCH, &got, &u, e);
+        pos += u;
+        if (s == PCAP_ERR)
+            return ERR_PARSE;
+        if (s == PCAP_EOF)
+            *done = true;
+        if (s != PCAP_REC)
+            break;
+        for (size_t i = 0; i < got; i++) {
+            rc = observe_take_frame(in, recs[i].ts_sec, recs[i].linktype, recs[i].data,
+                                    recs[i].caplen, n, e);
+            if (rc != ERR_OK)
+                return rc;
+        }
+        if (pos - last_pg >= (1u << 24)) {
+            progress_update(pg, base + pos);
+            last_pg = pos;
+        }
+    }
+    *used = pos;
+    return ERR_OK;
+}
+
+enum err_code observe_tx_begin(struct observe_ingest *in, struct err *e)
+{
+    return store_begin(in->st, e);
+}
+
+enum err_code observe_tx_commit(struct observe_ingest *in, struct err *e)
+{
+    enum err_code rc;
+
+    note_memory(in);
+    rc = dk_agg_flush(in->agg, e);
+    if (rc == ERR_OK)
+        rc = store_commit(in->st, e);
+    if (rc != ERR_OK)
+        observe_tx_abort(in);
+    return rc;
+}
+
+void observe_tx_abort(struct observe_ingest *in)
+{
+    store_rollback(in->st);
+    dk_agg_discard(in->agg);
+}
+
+static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *data, size_t len,
+                                   struct observe_file_result *res, struct progress *pg,
+                                   struct err *e)
+{
+    struct pcap_rd rd;
+    size_t used;
+    bool done;
+    enum err_code rc;
+
+    pcap_rd_init(&rd);
+    rc = run(in, &rd, data, len, true, &used, &done, &res->n, pg, 0, e);
+    if (rc == ERR_OK && !done)
+        rc = err_set(e, ERR_PARSE, "offset %zu: truncated capture", used);
+    res->n.bytes_read = len;
+    return rc;
+}
+
+static enum err_code read_some(int fd, struct buf *b, bool *eof, XXH3_state_t *h,
+                               struct err *e)
+{
+    size_t want = STREAM_CHUNK;
+    ssize_t got;
+    size_t old = b->len;
+    enum err_code rc = buf_resize(b, old + want, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    do {
+        got = read(fd, b->data + old, want);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+        b->len = old;
+        return err_sys(e, ERR_IO, "read failed");
+    }
+    b->len = old + (size_t)got;
+    *eof = got == 0;
+    if (got > 0)
+        (void)XXH3_128bits_update(h, b->data + old, (size_t)got); /* cannot fail */
+    return ERR_OK;
+}
+
+static enum err_code ingest_stream(struct observe_ingest *in, int fd,
+                                   struct observe_file_result *res, struct progress *pg,
+                                   struct err *e)
+{
+    struct pcap_rd rd;
+    struct buf b;
+    XXH3_state_t *h = XXH3_createState();
+    XXH128_hash_t hv;
+    XXH128_canonical_t canon;
+    uint64_t consumed = 0;
+    bool eof = false, done = false;
+    enum err_code rc = ERR_OK;
+
+    if (h == NULL)
+        return err_set(e, ERR_NOMEM, "cannot allocate hash state");
+    (void)XXH3_128bits_reset(h);
+    pcap_rd_init(&rd);
+    buf_init(&b, STREAM_MAX);
+    while (!done && rc == ERR_OK) {
+        size_t used = 0;
+        if (!eof)
+            rc = read_some(fd, &b, &eof, h, e);
+        if (rc != ERR_OK)
+            break;
+        rc = run(in, &rd, b.data, b.len, eof, &used, &done, &res->n, pg, consumed, e);
+        if (rc != ERR_OK)
+            break;
+        memmove(b.data, b.data + used, b.len - used);
+        b.len -= used;
+        consumed += used;
+        if (eof && !done)
+            rc = err_set(e, ERR_PARSE, "offset %llu: truncated capture",
+                         (unsigned long long)consumed);
+    }
+    res->n.bytes_read = consumed;
+    hv = XXH3_128bits_digest(h);
+    XXH128_canonicalFromHash(&canon, hv);
+    memcpy(res->hash, canon.digest, 16);
+    XXH3_freeState(h);
+    buf_fini(&b);
+    return rc;
+}
+
+static void hash_mapped(const uint8_t *data, size_t len, uint8_t out[16])
+{
+    XXH128_canonical_t canon;
+
+    XXH128_canonicalFromHash(&canon, XXH3_128bits(data, len));
+    memcpy(out, canon.digest, 16);
+}
+
+static enum err_code commit_file(struct observe_ingest *in, const char *path,
+                                 struct observe_file_result *res, struct err *e)
+{
+    struct store_file f;
+    bool seen;
+    enum err_code rc = store_file_seen(in->st, in->sensor, res->hash, &seen, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    if (seen) { /* streamed duplicate: drop what was aggregated */
+        res->skipped = true;
+        store_rollback(in->st);
+        dk_agg_discard(in->agg);
+        return ERR_OK;
+    }
+    note_memory(in);
+    rc = dk_agg_flush(in->agg, e);
+    memcpy(f.hash, res->hash, 16);
+    f.name = path;
+    f.bytes = res->n.bytes_read;
+    f.records = res->n.frames;
+    f.accepted = res->n.packets;
+    f.first_ts = res->n.first_ts;
+    f.last_ts = res->n.last_ts;
+    if (rc == ERR_OK)
+        rc = store_file_add(in->st, in->sensor, &f, e);
+    if (rc == ERR_OK)
+        rc = store_commit(in->st, e);
+    return rc;
+}
+
+/* Opens path; maps it when it is a regular non-empty file. */
+static enum err_code open_input(const char *path, int *fd, const uint8_t **map, size_t *len,
+                                struct err *e)
+{
+    struct stat st;
+    void *p;
+
+    *map = NULL;
+    *len = 0;
+    if (strcmp(path, "-") == 0) {
+        *fd = STDIN_FILENO;
+        return ERR_OK;
+    }
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return err_sys(e, ERR_NOTFOUND, "cannot open");
+    if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+        return ERR_OK;
+    p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, *fd, 0);
+    if (p == MAP_FAILED)
+        return ERR_OK; /* fall back to streaming */
+    (void)madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+    *map = p;
+    *len = (size_t)st.st_size;
+    return ERR_OK;
+}
+
+static enum err_code ingest_body(struct observe_ingest *in, const char *path, int fd,
+                                 const uint8_t *map, size_t len,
+                                 struct observe_file_result *res, struct err *e)
+{
+    struct progress pg;
+    enum err_code rc;
+    bool seen = false;
+
+    if (map != NULL) {
+        hash_mapped(map, len, res->hash);
+        rc = store_file_seen(in->st, in->sensor, res->hash, &seen, e);
+        if (rc != ERR_OK || seen) {
+            res->skipped = seen;
+            res->n.bytes_read = len;
+            return rc;
+        }
+    }
+    rc = store_begin(in->st, e);
+    if (rc != ERR_OK)
+        return rc;
+    progress_init(&pg, path, len);
+    pg.enabled = pg.enabled && in->o.progress;
+    if (map != NULL)
+        rc = ingest_mapped(in, map, len, res, &pg, e);
+    else
+        rc = ingest_stream(in, fd, res, &pg, e);
+    progress_finish(&pg);
+    if (rc == ERR_OK)
+        rc = commit_file(in, path, res, e);
+    if (rc != ERR_OK) {
+        store_rollback(in->st);
+        dk_agg_discard(in->agg);
+    }
+    return rc;
+}
+
+enum err_code observe_ingest_file(struct observe_ingest *in, const char *path,
+                                  struct observe_file_result *res, struct err *e)
+{
+    const uint8_t *map = NULL;
+    size_t len = 0;
+    int fd = -1;
+    double t0 = time_mono();
+    enum err_code rc;
+    struct err ie;
+
+    memset(res, 0, sizeof(*res));
+    rc = open_input(path, &fd, &map, &len, &ie);
+    if (rc == ERR_OK)
+        rc = ingest_body(in, path, fd, map, len, res, &ie);
+    if (map != NULL)
+        (void)munmap((void *)map, len);
+    if (fd > STDIN_FILENO)
+        (void)close(fd); /* read-only */
+    res->seconds = time_mono() - t0;
+    if (rc != ERR_OK)
+        return err_set(e, rc, "%s: %s", path, ie.msg);
+    return ERR_OK;
+}

@@ -1,0 +1,359 @@
+/* store.c - opening the SQLite file (WAL), forward schema migrations, the prepared
+ * statement cache, transactions, sensors and the ingested-file registry.
+ *
+ * The schema version lives in PRAGMA user_version; migrations[i] moves version i to
+ * i+1 and runs inside one transaction, so a crash mid-migration leaves the old
+ * version intact. */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+    /* 0 -> 1: sensors, files, darknet aggregates, indicators and sightings */
+    "CREATE TABLE sensors(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE ingested_files(sensor_id INTEGER NOT NULL REFERENCES sensors(id),"
+    "  hash BLOB NOT NULL, name TEXT, bytes INTEGER, records INTEGER, accepted INTEGER,"
+    "  first_ts INTEGER, last_ts INTEGER, ingested_at INTEGER NOT NULL,"
+    "  PRIMARY KEY(sensor_id, hash)) WITHOUT ROWID;"
+    "CREATE TABLE dk_source_day(day INTEGER NOT NULL, sensor_id INTEGER NOT NULL,"
+    "  src BLOB NOT NULL, packets INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+    "  tcp_syn INTEGER NOT NULL, udp INTEGER NOT NULL, icmp_echo INTEGER NOT NULL,"
+    "  backscatter INTEGER NOT NULL, other INTEGER NOT NULL, first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL, hours INTEGER NOT NULL, dsts INTEGER NOT NULL,"
+    "  ports INTEGER NOT NULL, top_ports TEXT NOT NULL, country TEXT NOT NULL,"
+    "  asn INTEGER NOT NULL, scanner INTEGER NOT NULL, victim INTEGER NOT NULL, state BLOB,"
+    "  PRIMARY KEY(day, sensor_id, src)) WITHOUT ROWID;"
+    "CREATE INDEX dk_source_day_src ON dk_source_day(src);"
+    "CREATE TABLE dk_port_hour(hour INTEGER NOT NULL, sensor_id INTEGER NOT NULL,"
+    "  port INTEGER NOT NULL, class INTEGER NOT NULL, packets INTEGER NOT NULL,"
+    "  bytes INTEGER NOT NULL, sources INTEGER NOT NULL, new_sources INTEGER NOT NULL,"
+    "  PRIMARY KEY(hour, sensor_id, port, class)) WITHOUT ROWID;"
+    "CREATE TABLE dk_port_day(day INTEGER NOT NULL, sensor_id INTEGER NOT NULL,"
+    "  port INTEGER NOT NULL, class INTEGER NOT NULL, packets INTEGER NOT NULL,"
+    "  sources INTEGER NOT NULL, PRIMARY KEY(day, sensor_id, port, class)) WITHOUT ROWID;"
+    "CREATE TABLE dk_country_hour(hour INTEGER NOT NULL, sensor_id INTEGER NOT NULL,"
+    "  country TEXT NOT NULL, packets INTEGER NOT NULL, sources INTEGER NOT NULL,"
+    "  PRIMARY KEY(hour, sensor_id, country)) WITHOUT ROWID;"
+    "CREATE TABLE dk_asn_hour(hour INTEGER NOT NULL, sensor_id INTEGER NOT NULL,"
+    "  asn INTEGER NOT NULL, packets INTEGER NOT NULL, sources INTEGER NOT NULL,"
+    "  PRIMARY KEY(hour, sensor_id, asn)) WITHOUT ROWID;"
+    "CREATE TABLE indicators(id INTEGER PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL,"
+    "  first_seen INTEGER, last_seen INTEGER, UNIQUE(type, value));"
+    "CREATE TABLE sightings(indicator_id INTEGER NOT NULL REFERENCES indicators(id),"
+    "  observer TEXT NOT NULL, kind TEXT NOT NULL, first_seen INTEGER, last_seen INTEGER,"
+    "  count INTEGER NOT NULL, packets INTEGER NOT NULL,"
+    "  PRIMARY KEY(indicator_id, observer, kind)) WITHOUT ROWID;",
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+    [ST_SENSOR_GET] = "SELECT id FROM sensors WHERE name = ?1",
+    [ST_SENSOR_ADD] = "INSERT INTO sensors(name, created) VALUES(?1, ?2)",
+    [ST_FILE_SEEN] = "SELECT 1 FROM ingested_files WHERE sensor_id = ?1 AND hash = ?2",
+    [ST_FILE_ADD] = "INSERT INTO ingested_files(sensor_id, hash, name, bytes, records, accepted,"
+                    " first_ts, last_ts, ingested_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
+    [ST_DK_SRC_PUT] =
+        "INSERT OR REPLACE INTO dk_source_day(day, sensor_id, src, packets, bytes, tcp_syn,"
+        " udp, icmp_echo, backscatter, other, first_seen, last_seen, hours, dsts, ports,"
+        " top_ports, country, asn, scanner, victim, state)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
+    [ST_DK_SRC_LOAD] =
+        "SELECT src, packets, bytes, tcp_syn, udp, icmp_echo, backscatter, other, first_seen,"
+        " last_seen, hours, dsts, ports, top_ports, country, asn, scanner, victim, state"
+        " FROM dk_source_day WHERE day = ?1 AND sensor_id = ?2",
+    [ST_DK_PORT_PUT] = "INSERT OR REPLACE INTO dk_port_hour(hour, sensor_id, port, class,"
+                       " packets, bytes, sources, new_sources) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
+    [ST_DK_PORT_LOAD] = "SELECT hour, port, class, packets, bytes, sources, new_sources"
+                        " FROM dk_port_hour WHERE hour >= ?1 AND hour < ?2 AND sensor_id = ?3",
+    [ST_DK_PORT_DAY_PUT] = "INSERT OR REPLACE INTO dk_port_day(day, sensor_id, port, class,"
+                           " packets, sources) VALUES(?1,?2,?3,?4,?5,?6)",
+    [ST_DK_CC_PUT] = "INSERT OR REPLACE INTO dk_country_hour(hour, sensor_id, country, packets,"
+                     " sources) VALUES(?1,?2,?3,?4,?5)",
+    [ST_DK_ASN_PUT] = "INSERT OR REPLACE INTO dk_asn_hour(hour, sensor_id, asn, packets,"
+                      " sources) VALUES(?1,?2,?3,?4,?5)",
+    [ST_DK_GEO_LOAD] = "SELECT hour, 0, country, 0, packets, sources FROM dk_country_hour"
+                       " WHERE hour >= ?1 AND hour < ?2 AND sensor_id = ?3"
+                       " UNION ALL SELECT hour, 1, '', asn, packets, sources FROM dk_asn_hour"
+                       " WHERE hour >= ?1 AND hour < ?2 AND sensor_id = ?3",
+};
+
+enum err_code store_fail(struct store *st, const char *what, struct err *e)
+{
+    return err_set(e, ERR_DB, "store: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+enum err_code store_exec(struct store *st, const char *sql, struct err *e)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        err_set(e, ERR_DB, "store: %s", msg ? msg : sqlite3_errmsg(st->db));
+        sqlite3_free(msg);
+        return ERR_DB;
+    }
+    return ERR_OK;
+}
+
+enum err_code store_stmt(struct store *st, enum store_stmt_id id, sqlite3_stmt **out,
+                         struct err *e)
+{
+    if (st->stmt[id] == NULL) {
+        if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                               &st->stmt[id], NULL) != SQLITE_OK)
+            return store_fail(st, "prepare", e);
+    } else {
+        (void)sqlite3_reset(st->stmt[id]); /* errors were reported by the step */
+        (void)sqlite3_clear_bindings(st->stmt[id]);
+    }
+    *out = st->stmt[id];
+    return ERR_OK;
+}
+
+/* ooda_ip_text(blob16) and ooda_ip_type(blob16): for sightings built in SQL. */
+static void fn_ip_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct ip16 ip;
+    char txt[64];
+
+    (void)argc;
+    if (sqlite3_value_bytes(argv[0]) != 16) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    memcpy(ip.b, sqlite3_value_blob(argv[0]), 16);
+    sqlite3_result_text(ctx, ip16_format(&ip, txt, sizeof(txt)), -1, SQLITE_TRANSIENT);
+}
+
+static void fn_ip_type(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct ip16 ip;
+
+    (void)argc;
+    if (sqlite3_value_bytes(argv[0]) != 16) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    memcpy(ip.b, sqlite3_value_blob(argv[0]), 16);
+    sqlite3_result_text(ctx, ip16_is_v4(&ip) ? "ipv4" : "ipv6", -1, SQLITE_STATIC);
+}
+
+static enum err_code migrate(struct store *st, struct err *e)
+{
+    int n = (int)(sizeof(migrations) / sizeof(migrations[0]));
+    int v = store_schema_version(st);
+    char sql[64];
+    enum err_code rc;
+
+    if (v < 0)
+        return store_fail(st, "read schema version", e);
+    if (v > n)
+        return err_set(e, ERR_DB, "store: %s has schema version %d, newer than this ooda (%d)",
+                       st->path, v, n);
+    for (; v < n; v++) {
+        rc = store_exec(st, "BEGIN IMMEDIATE", e);
+        if (rc != ERR_OK)
+            return rc;
+        (void)snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+        rc = store_exec(st, migrations[v], e);
+        if (rc == ERR_OK)
+            rc = store_exec(st, sql, e);
+        if (rc == ERR_OK)
+            rc = store_exec(st, "COMMIT", e);
+        if (rc != ERR_OK) {
+            store_rollback(st);
+            return rc;
+        }
+    }
+    return ERR_OK;
+}
+
+static enum err_code configure(struct store *st, struct err *e)
+{
+    enum err_code rc;
+
+    (void)sqlite3_busy_timeout(st->db, 10000);
+    rc = store_exec(st,
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                    " PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
+                    " PRAGMA temp_store=MEMORY;",
+                    e);
+    if (rc != ERR_OK)
+        return rc;
+    if (sqlite3_create_function(st->db, "ooda_ip_text", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_ip_text, NULL,
+                                NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->db, "ooda_ip_type", 1,
+                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_ip_type, NULL,
+                                NULL) != SQLITE_OK)
+        return store_fail(st, "register functions", e);
+    return ERR_OK;
+}
+
+enum err_code store_open(const char *path, struct store **out, struct err *e)
+{
+    struct store *st;
+    enum err_code rc;
+
+    *out = NULL;
+    if (path == NULL || *path == '\0')
+        path = getenv("OODA_DB");
+    if (path == NULL || *path == '\0')
+        path = "ooda.db";
+    st = mem_calloc(1, sizeof(*st));
+    if (st == NULL)
+        return err_set(e, ERR_NOMEM, "store: cannot allocate handle");
+    (void)snprintf(st->path, sizeof(st->path), "%s", path);
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+        SQLITE_OK) {
+        rc = err_set(e, ERR_IO, "store: cannot open %s: %s", path,
+                     st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        store_close(st);
+        return rc;
+    }
+    rc = configure(st, e);
+    if (rc == ERR_OK)
+        rc = migrate(st, e);
+    if (rc != ERR_OK) {
+        store_close(st);
+        return rc;
+    }
+    *out = st;
+    return ERR_OK;
+}
+
+void store_close(struct store *st)
+{
+    if (st == NULL)
+        return;
+    for (int i = 0; i < ST_COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    (void)sqlite3_close(st->db); /* all statements are finalized: cannot be busy */
+    mem_free(st);
+}
+
+const char *store_path(const struct store *st)
+{
+    return st->path;
+}
+
+int store_schema_version(struct store *st)
+{
+    sqlite3_stmt *s;
+    int v = -1;
+
+    if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return v;
+}
+
+enum err_code store_begin(struct store *st, struct err *e)
+{
+    return store_exec(st, "BEGIN IMMEDIATE", e);
+}
+
+enum err_code store_commit(struct store *st, struct err *e)
+{
+    return store_exec(st, "COMMIT", e);
+}
+
+void store_rollback(struct store *st)
+{
+    if (!sqlite3_get_autocommit(st->db))
+        (void)sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL); /* best effort */
+}
+
+enum err_code store_integrity_check(struct store *st, bool *ok, struct err *e)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    *ok = false;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA integrity_check", -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "integrity_check", e);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *ok = strcmp((const char *)sqlite3_column_text(s, 0), "ok") == 0;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_ROW)
+        return store_fail(st, "integrity_check", e);
+    return ERR_OK;
+}
+
+enum err_code store_sensor_id(struct store *st, const char *name, bool create, int64_t *id,
+                              struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_SENSOR_GET, &s, e);
+    int step;
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    step = sqlite3_step(s);
+    if (step == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        sqlite3_reset(s);
+        return ERR_OK;
+    }
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
+        return store_fail(st, "find sensor", e);
+    if (!create)
+        return err_set(e, ERR_NOTFOUND, "store: no sensor named '%s'", name);
+    rc = store_stmt(st, ST_SENSOR_ADD, &s, e);
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, time_now());
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_fail(st, "add sensor", e);
+    *id = sqlite3_last_insert_rowid(st->db);
+    sqlite3_reset(s);
+    return ERR_OK;
+}
+
+enum err_code store_file_seen(struct store *st, int64_t sensor, const uint8_t hash[16],
+                              bool *seen, struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_FILE_SEEN, &s, e);
+    int step;
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, sensor);
+    sqlite3_bind_blob(s, 2, hash, 16, SQLITE_STATIC);
+    step = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return store_fail(st, "look up file", e);
+    *seen = step == SQLITE_ROW;
+    return ERR_OK;
+}
+
+enum err_code store_file_add(struct store *st, int64_t sensor, const struct store_file *f,
+                             struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_FILE_ADD, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, sensor);
+    sqlite3_bind_blob(s, 2, f->hash, 16, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, f->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (int64_t)f->bytes);
+    sqlite3_bind_int64(s, 5, (int64_t)f->records);
+    sqlite3_bind_int64(s, 6, (int64_t)f->accepted);
+    sqlite3_bind_int64(s, 7, f->first_ts);
+    sqlite3_bind_int64(s, 8, f->last_ts);
+    sqlite3_bind_int64(s, 9, time_now());
+    if (sqlite3_step(s) != SQLITE_DONE)
+        return store_fail(st, "record file", e);
+    sqlite3_reset(s);
+    return ERR_OK;
+}

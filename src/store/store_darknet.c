@@ -1,0 +1,527 @@
+/* store_darknet.c - darknet aggregate tables: batched writes of per-source-day,
+ * per-port-hour, per-port-day and per-country/ASN-hour rows, loading a day back for
+ * exact merging, sightings derived in SQL, and the summary / top-N queries.
+ *
+ * Range queries take [since, until) rounded out to whole hours. Hour tables answer
+ * exactly; per-source rows are selected by day and by their 24-bit active-hours map. */
+#include "store/store_int.h"
+
+#include <string.h>
+
+const char *store_dk_class_name(int cls)
+{
+    static const char *const names[] = {"tcp_syn", "udp", "icmp_echo", "backscatter", "other"};
+
+    return cls >= 0 && cls < STORE_DK_NCLASS ? names[cls] : "?";
+}
+
+static enum err_code step_done(struct store *st, sqlite3_stmt *s, const char *what,
+                               struct err *e)
+{
+    int rc = sqlite3_step(s);
+
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return store_fail(st, what, e);
+    return ERR_OK;
+}
+
+enum err_code store_dk_src_put(struct store *st, int64_t sensor, const struct store_dk_src *r,
+                               struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_DK_SRC_PUT, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, r->day);
+    sqlite3_bind_int64(s, 2, sensor);
+    sqlite3_bind_blob(s, 3, r->src.b, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (int64_t)r->packets);
+    sqlite3_bind_int64(s, 5, (int64_t)r->bytes);
+    for (int c = 0; c < STORE_DK_NCLASS; c++)
+        sqlite3_bind_int64(s, 6 + c, (int64_t)r->cls[c]);
+    sqlite3_bind_int64(s, 11, r->first_seen);
+    sqlite3_bind_int64(s, 12, r->last_seen);
+    sqlite3_bind_int64(s, 13, r->hours);
+    sqlite3_bind_int64(s, 14, (int64_t)r->dsts);
+    sqlite3_bind_int64(s, 15, r->ports);
+    sqlite3_bind_text(s, 16, r->top_ports ? r->top_ports : "[]", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 17, r->country, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 18, r->asn);
+    sqlite3_bind_int(s, 19, r->scanner);
+    sqlite3_bind_int(s, 20, r->victim);
+    if (r->state != NULL)
+        sqlite3_bind_blob(s, 21, r->state, (int)r->state_len, SQLITE_STATIC);
+    return step_done(st, s, "write source-day row", e);
+}
+
+static void read_src_row(sqlite3_stmt *s, int64_t day, struct store_dk_src *r)
+{
+    const void *b = sqlite3_column_blob(s, 0);
+    const unsigned char *cc;
+
+    memset(r, 0, sizeof(*r));
+    if (b != NULL && sqlite3_column_bytes(s, 0) == 16)
+        memcpy(r->src.b, b, 16);
+    r->day = day;
+    r->packets = (uint64_t)sqlite3_column_int64(s, 1);
+    r->bytes = (uint64_t)sqlite3_column_int64(s, 2);
+    for (int c = 0; c < STORE_DK_NCLASS; c++)
+        r->cls[c] = (uint64_t)sqlite3_column_int64(s, 3 + c);
+    r->first_seen = sqlite3_column_int64(s, 8);
+    r->last_seen = sqlite3_column_int64(s, 9);
+    r->hours = (uint32_t)sqlite3_column_int64(s, 10);
+    r->dsts = (uint64_t)sqlite3_column_int64(s, 11);
+    r->ports = (uint32_t)sqlite3_column_int64(s, 12);
+    r->top_ports = (const char *)sqlite3_column_text(s, 13);
+    cc = sqlite3_column_text(s, 14);
+    if (cc != NULL && sqlite3_column_bytes(s, 14) == 2)
+        memcpy(r->country, cc, 3);
+    else
+        memcpy(r->country, "ZZ", 3);
+    r->asn = (uint32_t)sqlite3_column_int64(s, 15);
+    r->scanner = sqlite3_column_int(s, 16) != 0;
+    r->victim = sqlite3_column_int(s, 17) != 0;
+    r->state = sqlite3_column_blob(s, 18);
+    r->state_len = (size_t)sqlite3_column_bytes(s, 18);
+}
+
+enum err_code store_dk_src_load(struct store *st, int64_t sensor, int64_t day,
+                                store_dk_src_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_DK_SRC_LOAD, &s, e);
+    struct store_dk_src r;
+    int step;
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, day);
+    sqlite3_bind_int64(s, 2, sensor);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        read_src_row(s, day, &r);
+        rc = fn(ctx, &r, e);
+        if (rc != ERR_OK) {
+            sqlite3_reset(s);
+            return rc;
+        }
+    }
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
+        return store_fail(st, "load source-day rows", e);
+    return ERR_OK;
+}
+
+enum err_code store_dk_port_put(struct store *st, int64_t sensor, const struct store_dk_port *r,
+                                struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_DK_PORT_PUT, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, r->hour);
+    sqlite3_bind_int64(s, 2, sensor);
+    sqlite3_bind_int(s, 3, r->port);
+    sqlite3_bind_int(s, 4, r->cls);
+    sqlite3_bind_int64(s, 5, (int64_t)r->packets);
+    sqlite3_bind_int64(s, 6, (int64_t)r->bytes);
+    sqlite3_bind_int64(s, 7, (int64_t)r->sources);
+    sqlite3_bind_int64(s, 8, (int64_t)r->new_sources);
+    return step_done(st, s, "write port-hour row", e);
+}
+
+enum err_code store_dk_port_day_put(struct store *st, int64_t sensor, int64_t day, uint16_t port,
+                                    uint8_t cls, uint64_t packets, uint64_t sources,
+                                    struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_DK_PORT_DAY_PUT, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, day);
+    sqlite3_bind_int64(s, 2, sensor);
+    sqlite3_bind_int(s, 3, port);
+    sqlite3_bind_int(s, 4, cls);
+    sqlite3_bind_int64(s, 5, (int64_t)packets);
+    sqlite3_bind_int64(s, 6, (int64_t)sources);
+    return step_done(st, s, "write port-day row", e);
+}
+
+enum err_code store_dk_port_load(struct store *st, int64_t sensor, int64_t since, int64_t until,
+                                 store_dk_port_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_DK_PORT_LOAD, &s, e);
+    struct store_dk_port r;
+    int step;
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, since);
+    sqlite3_bind_int64(s, 2, until);
+    sqlite3_bind_int64(s, 3, sensor);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        r.hour = sqlite3_column_int64(s, 0);
+        r.port = (uint16_t)sqlite3_column_int(s, 1);
+        r.cls = (uint8_t)sqlite3_column_int(s, 2);
+        r.packets = (uint64_t)sqlite3_column_int64(s, 3);
+        r.bytes = (uint64_t)sqlite3_column_int64(s, 4);
+        r.sources = (uint64_t)sqlite3_column_int64(s, 5);
+        r.new_sources = (uint64_t)sqlite3_column_int64(s, 6);
+        rc = fn(ctx, &r, e);
+        if (rc != ERR_OK) {
+            sqlite3_reset(s);
+            return rc;
+        }
+    }
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
+        return store_fail(st, "load port-hour rows", e);
+    return ERR_OK;
+}
+
+enum err_code store_dk_geo_put(struct store *st, int64_t sensor, const struct store_dk_geo *r,
+                               struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, r->is_asn ? ST_DK_ASN_PUT : ST_DK_CC_PUT, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, r->hour);
+    sqlite3_bind_int64(s, 2, sensor);
+    if (r->is_asn)
+        sqlite3_bind_int64(s, 3, r->asn);
+    else
+        sqlite3_bind_text(s, 3, r->country, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (int64_t)r->packets);
+    sqlite3_bind_int64(s, 5, (int64_t)r->sources);
+    return step_done(st, s, "write geo-hour row", e);
+}
+
+enum err_code store_dk_geo_load(struct store *st, int64_t sensor, int64_t since, int64_t until,
+                                store_dk_geo_fn fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_DK_GEO_LOAD, &s, e);
+    struct store_dk_geo r;
+    int step;
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, since);
+    sqlite3_bind_int64(s, 2, until);
+    sqlite3_bind_int64(s, 3, sensor);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *cc = sqlite3_column_text(s, 2);
+        memset(&r, 0, sizeof(r));
+        r.hour = sqlite3_column_int64(s, 0);
+        r.is_asn = sqlite3_column_int(s, 1) != 0;
+        if (cc != NULL && sqlite3_column_bytes(s, 2) == 2)
+            memcpy(r.country, cc, 3);
+        r.asn = (uint32_t)sqlite3_column_int64(s, 3);
+        r.packets = (uint64_t)sqlite3_column_int64(s, 4);
+        r.sources = (uint64_t)sqlite3_column_int64(s, 5);
+        rc = fn(ctx, &r, e);
+        if (rc != ERR_OK) {
+            sqlite3_reset(s);
+            return rc;
+        }
+    }
+    sqlite3_reset(s);
+    if (step != SQLITE_DONE)
+        return store_fail(st, "load geo-hour rows", e);
+    return ERR_OK;
+}
+
+static const char sql_ind[] =
+    "INSERT INTO indicators(type, value, first_seen, last_seen)"
+    " SELECT ooda_ip_type(src), ooda_ip_text(src), first_seen, last_seen FROM dk_source_day"
+    " WHERE day = ?1 AND sensor_id = ?2 AND (scanner OR victim)"
+    " ON CONFLICT(type, value) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),"
+    " last_seen = max(last_seen, excluded.last_seen)";
+
+static const char sql_sight[] =
+    "INSERT INTO sightings(indicator_id, observer, kind, first_seen, last_seen, count, packets)"
+    " SELECT i.id, s.name, k.kind, min(d.first_seen), max(d.last_seen), count(*),"
+    " sum(d.packets)"
+    " FROM (SELECT src FROM dk_source_day WHERE day = ?1 AND sensor_id = ?2"
+    "       AND (scanner OR victim)) t"
+    " JOIN dk_source_day d ON d.src = t.src AND d.sensor_id = ?2"
+    " JOIN (SELECT 'scanner' AS kind UNION ALL SELECT 'dos-victim') k"
+    "   ON (k.kind = 'scanner' AND d.scanner) OR (k.kind = 'dos-victim' AND d.victim)"
+    " JOIN sensors s ON s.id = ?2"
+    " JOIN indicators i ON i.type = ooda_ip_type(d.src) AND i.value = ooda_ip_text(d.src)"
+    " WHERE 1 GROUP BY i.id, k.kind"
+    " ON CONFLICT(indicator_id, observer, kind) DO UPDATE SET first_seen = excluded.first_seen,"
+    " last_seen = excluded.last_seen, count = excluded.count, packets = excluded.packets";
+
+static enum err_code run_day_sql(struct store *st, const char *sql, int64_t sensor, int64_t day,
+                                 struct err *e)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "prepare sightings", e);
+    sqlite3_bind_int64(s, 1, day);
+    sqlite3_bind_int64(s, 2, sensor);
+    rc = sqlite3_step(s);
+    if (rc != SQLITE_DONE) {
+        store_fail(st, "refresh sightings", e);
+        sqlite3_finalize(s);
+        return ERR_DB;
+    }
+    sqlite3_finalize(s);
+    return ERR_OK;
+}
+
+enum err_code store_dk_sightings_refresh(struct store *st, int64_t sensor, int64_t day,
+                                         struct err *e)
+{
+    enum err_code rc = run_day_sql(st, sql_ind, sensor, day, e);
+
+    if (rc == ERR_OK)
+        rc = run_day_sql(st, sql_sight, sensor, day, e);
+    return rc;
+}
+
+/* ---- queries ------------------------------------------------------------------------ */
+
+/* A range rounded out to hours, with the day bounds and hour masks of the edge days. */
+struct range {
+    int64_t since, until; /* hour aligned */
+    int64_t d0, d1;
+    int64_t m0, m1; /* masks for d0 and d1 (m0 used alone when d0 == d1) */
+};
+
+static void range_init(struct range *r, int64_t since, int64_t until)
+{
+    int64_t h0, h1;
+
+    r->since = since - ((since % 3600) + 3600) % 3600;
+    r->until = until + (3600 - ((until % 3600) + 3600) % 3600) % 3600;
+    if (r->until <= r->since)
+        r->until = r->since + 3600;
+    r->d0 = time_day(r->since);
+    r->d1 = time_day(r->until - 1);
+    h0 = (r->since - r->d0 * 86400) / 3600;
+    h1 = (r->until - 1 - r->d1 * 86400) / 3600;
+    r->m0 = 0xffffff & ~((1LL << h0) - 1);
+    r->m1 = (1LL << (h1 + 1)) - 1;
+    if (r->d0 == r->d1)
+        r->m0 &= r->m1;
+}
+
+/* SQL condition selecting source-day rows active in the range: binds ?1..?4 = d0, d1,
+ * m0, m1 and ?5 = sensor name (NULL: all). */
+#define SRC_WHERE                                                                          \
+    " d.day BETWEEN ?1 AND ?2 AND (d.hours & CASE WHEN d.day = ?1 THEN ?3 WHEN d.day = ?2" \
+    " THEN ?4 ELSE 16777215 END) != 0"                                                     \
+    " AND (?5 IS NULL OR d.sensor_id = (SELECT id FROM sensors WHERE name = ?5))"
+
+static void bind_range(sqlite3_stmt *s, const struct range *r, const char *sensor)
+{
+    sqlite3_bind_int64(s, 1, r->d0);
+    sqlite3_bind_int64(s, 2, r->d1);
+    sqlite3_bind_int64(s, 3, r->m0);
+    sqlite3_bind_int64(s, 4, r->m1);
+    if (sensor != NULL)
+        sqlite3_bind_text(s, 5, sensor, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 6, r->since);
+    sqlite3_bind_int64(s, 7, r->until);
+}
+
+#define HOUR_WHERE                                                                         \
+    " h.hour >= ?6 AND h.hour < ?7"                                                        \
+    " AND (?5 IS NULL OR h.sensor_id = (SELECT id FROM sensors WHERE name = ?5))"
+
+static enum err_code prepare(struct store *st, const char *sql, sqlite3_stmt **s, struct err *e)
+{
+    if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK)
+        return store_fail(st, "prepare query", e);
+    return ERR_OK;
+}
+
+static enum err_code summary_hours(struct store *st, const struct range *r, const char *sensor,
+                                   struct store_dk_summary *out, struct err *e)
+{
+    static const char sql[] =
+        "SELECT coalesce(sum(packets),0), coalesce(sum(bytes),0),"
+        " coalesce(sum(CASE WHEN class=0 THEN packets END),0),"
+        " coalesce(sum(CASE WHEN class=1 THEN packets END),0),"
+        " coalesce(sum(CASE WHEN class=2 THEN packets END),0),"
+        " coalesce(sum(CASE WHEN class=3 THEN packets END),0),"
+        " coalesce(sum(CASE WHEN class=4 THEN packets END),0), count(DISTINCT sensor_id)"
+        " FROM dk_port_hour h WHERE ?1 IS ?1 AND ?2 IS ?2 AND ?3 IS ?3 AND ?4 IS ?4 AND"
+        HOUR_WHERE;
+    sqlite3_stmt *s;
+    enum err_code rc = prepare(st, sql, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    bind_range(s, r, sensor);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = store_fail(st, "summary", e);
+    } else {
+        out->packets = (uint64_t)sqlite3_column_int64(s, 0);
+        out->bytes = (uint64_t)sqlite3_column_int64(s, 1);
+        for (int c = 0; c < STORE_DK_NCLASS; c++)
+            out->cls[c] = (uint64_t)sqlite3_column_int64(s, 2 + c);
+        out->sensors = (uint64_t)sqlite3_column_int64(s, 7);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static enum err_code summary_sources(struct store *st, const struct range *r,
+                                     const char *sensor, struct store_dk_summary *out,
+                                     struct err *e)
+{
+    static const char sql[] =
+        "SELECT count(DISTINCT src), count(DISTINCT CASE WHEN scanner THEN src END),"
+        " count(DISTINCT CASE WHEN victim THEN src END),"
+        " max(min(first_seen), ?6), min(max(last_seen), ?7 - 1)"
+        " FROM dk_source_day d WHERE" SRC_WHERE;
+    sqlite3_stmt *s;
+    enum err_code rc = prepare(st, sql, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    bind_range(s, r, sensor);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        rc = store_fail(st, "summary", e);
+    } else {
+        out->sources = (uint64_t)sqlite3_column_int64(s, 0);
+        out->scanners = (uint64_t)sqlite3_column_int64(s, 1);
+        out->victims = (uint64_t)sqlite3_column_int64(s, 2);
+        if (out->sources > 0) {
+            out->first_seen = sqlite3_column_int64(s, 3);
+            out->last_seen = sqlite3_column_int64(s, 4);
+        }
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static enum err_code summary_files(struct store *st, const char *sensor,
+                                   struct store_dk_summary *out, struct err *e)
+{
+    static const char sql[] = "SELECT count(*) FROM ingested_files WHERE ?1 IS NULL OR"
+                              " sensor_id = (SELECT id FROM sensors WHERE name = ?1)";
+    sqlite3_stmt *s;
+    enum err_code rc = prepare(st, sql, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    if (sensor != NULL)
+        sqlite3_bind_text(s, 1, sensor, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) != SQLITE_ROW)
+        rc = store_fail(st, "summary", e);
+    else
+        out->files = (uint64_t)sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+enum err_code store_dk_summary(struct store *st, const char *sensor, int64_t since,
+                               int64_t until, struct store_dk_summary *out, struct err *e)
+{
+    struct range r;
+    enum err_code rc;
+
+    memset(out, 0, sizeof(*out));
+    range_init(&r, since, until);
+    rc = summary_hours(st, &r, sensor, out, e);
+    if (rc == ERR_OK)
+        rc = summary_sources(st, &r, sensor, out, e);
+    if (rc == ERR_OK)
+        rc = summary_files(st, sensor, out, e);
+    return rc;
+}
+
+static const char *const top_sql[] = {
+    [STORE_BY_SOURCE] =
+        "SELECT ooda_ip_text(src) AS k, sum(packets) AS p, 1, sum(bytes), max(dsts),"
+        " sum(tcp_syn), sum(udp), sum(icmp_echo), sum(backscatter), sum(other), max(ports),"
+        " max(asn), max(country), max(scanner), max(victim), min(first_seen), max(last_seen)"
+        " FROM dk_source_day d WHERE" SRC_WHERE " AND ?6 IS ?6 AND ?7 IS ?7"
+        " GROUP BY src ORDER BY p DESC, k LIMIT ?8",
+    [STORE_BY_PORT] =
+        "SELECT h.port || '/' || CASE h.class WHEN 0 THEN 'tcp_syn' WHEN 1 THEN 'udp'"
+        " WHEN 2 THEN 'icmp_echo' WHEN 3 THEN 'backscatter' ELSE 'other' END AS k,"
+        " sum(h.packets) AS p,"
+        " (SELECT coalesce(sum(pd.sources),0) FROM dk_port_day pd WHERE pd.port = h.port AND"
+        "  pd.class = h.class AND pd.day BETWEEN ?1 AND ?2 AND (?5 IS NULL OR pd.sensor_id ="
+        "  (SELECT id FROM sensors WHERE name = ?5))), h.port, h.class"
+        " FROM dk_port_hour h WHERE ?3 IS ?3 AND ?4 IS ?4 AND" HOUR_WHERE
+        " GROUP BY h.port, h.class ORDER BY p DESC, h.port, h.class LIMIT ?8",
+    [STORE_BY_COUNTRY] =
+        "SELECT h.country AS k, sum(h.packets) AS p,"
+        " (SELECT count(DISTINCT d.src) FROM dk_source_day d WHERE d.country = h.country AND"
+        SRC_WHERE ")"
+        " FROM dk_country_hour h WHERE" HOUR_WHERE " GROUP BY h.country ORDER BY p DESC, k"
+        " LIMIT ?8",
+    [STORE_BY_ASN] =
+        "SELECT h.asn AS k, sum(h.packets) AS p,"
+        " (SELECT count(DISTINCT d.src) FROM dk_source_day d WHERE d.asn = h.asn AND"
+        SRC_WHERE ")"
+        " FROM dk_asn_hour h WHERE" HOUR_WHERE " GROUP BY h.asn ORDER BY p DESC, k LIMIT ?8",
+};
+
+static void read_top_row(sqlite3_stmt *s, enum store_dk_by by, struct store_dk_top *t)
+{
+    const unsigned char *k = sqlite3_column_text(s, 0);
+
+    memset(t, 0, sizeof(*t));
+    (void)snprintf(t->key, sizeof(t->key), "%s", k ? (const char *)k : "");
+    t->packets = (uint64_t)sqlite3_column_int64(s, 1);
+    t->sources = (uint64_t)sqlite3_column_int64(s, 2);
+    if (by == STORE_BY_PORT) {
+        t->port = (uint16_t)sqlite3_column_int(s, 3);
+        t->cls_id = (uint8_t)sqlite3_column_int(s, 4);
+    }
+    if (by != STORE_BY_SOURCE)
+        return;
+    t->bytes = (uint64_t)sqlite3_column_int64(s, 3);
+    t->dsts = (uint64_t)sqlite3_column_int64(s, 4);
+    for (int c = 0; c < STORE_DK_NCLASS; c++)
+        t->cls[c] = (uint64_t)sqlite3_column_int64(s, 5 + c);
+    t->ports = (uint32_t)sqlite3_column_int64(s, 10);
+    t->asn = (uint32_t)sqlite3_column_int64(s, 11);
+    k = sqlite3_column_text(s, 12);
+    (void)snprintf(t->country, sizeof(t->country), "%s", k ? (const char *)k : "ZZ");
+    t->scanner = sqlite3_column_int(s, 13) != 0;
+    t->victim = sqlite3_column_int(s, 14) != 0;
+    t->first_seen = sqlite3_column_int64(s, 15);
+    t->last_seen = sqlite3_column_int64(s, 16);
+}
+
+enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *sensor,
+                           int64_t since, int64_t until, struct store_dk_top *rows, size_t n,
+                           size_t *count, struct err *e)
+{
+    struct range r;
+    sqlite3_stmt *s;
+    enum err_code rc;
+    int step;
+
+    *count = 0;
+    if (by < STORE_BY_SOURCE || by > STORE_BY_ASN)
+        return err_set(e, ERR_USAGE, "store: unknown top-N key");
+    range_init(&r, since, until);
+    rc = prepare(st, top_sql[by], &s, e);
+    if (rc != ERR_OK)
+        return rc;
+    bind_range(s, &r, sensor);
+    sqlite3_bind_int64(s, 8, (int64_t)n);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW && *count < n)
+        read_top_row(s, by, &rows[(*count)++]);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        rc = store_fail(st, "top-N query", e);
+    sqlite3_finalize(s);
+    return rc;
+}

@@ -1,0 +1,40 @@
+/* store_int.h - private to store/: the connection and its prepared statements. */
+#ifndef OODA_STORE_INT_H
+#define OODA_STORE_INT_H
+
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+enum store_stmt_id {
+    ST_SENSOR_GET,
+    ST_SENSOR_ADD,
+    ST_FILE_SEEN,
+    ST_FILE_ADD,
+    ST_DK_SRC_PUT,
+    ST_DK_SRC_LOAD,
+    ST_DK_PORT_PUT,
+    ST_DK_PORT_LOAD,
+    ST_DK_PORT_DAY_PUT,
+    ST_DK_CC_PUT,
+    ST_DK_ASN_PUT,
+    ST_DK_GEO_LOAD,
+    ST_COUNT
+};
+
+struct store {
+    sqlite3 *db;
+    char path[1024];
+    sqlite3_stmt *stmt[ST_COUNT];
+};
+
+/* Returns the cached prepared statement id (preparing it on first use), reset and with
+ * bindings cleared. */
+enum err_code store_stmt(struct store *st, enum store_stmt_id id, sqlite3_stmt **out,
+                         struct err *e);
+/* Fills *e from the connection's last error: "store: what: sqlite message". */
+enum err_code store_fail(struct store *st, const char *what, struct err *e);
+/* Runs SQL without results. */
+enum err_code store_exec(struct store *st, const char *sql, struct err *e);
+
+#endif
