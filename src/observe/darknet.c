@@ -663,10 +663,10 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts,
     unsigned hour = (unsigned)((ts - d->day * 86400) / 3600);
     uint32_t hbit = 1u << hour;
     struct dk_src *r;
-    struct dk_port_ent *pe;
-    struct ph_ent *ph;
+    struct dk_port_ent *pe = NULL;
+    struct ph_ent *ph = NULL;
     const struct geo_ent *g;
-    bool fresh;
+    bool fresh = false;
     enum err_code rc;
 
     if (idx == NO_REF) {
