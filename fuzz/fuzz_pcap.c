@@ -58,8 +58,11 @@ static void check_pkt(const struct pcap_rec *rec)
 
 static struct rec_sum summarise(const struct pcap_rec *rec, uint64_t off)
 {
-    struct rec_sum s = {.ts_sec = rec->ts_sec, .off = off, .ts_nsec = rec->ts_nsec,
-                        .caplen = rec->caplen, .wirelen = rec->wirelen,
+    struct rec_sum s = {.ts_sec = rec->ts_sec,
+                        .off = off,
+                        .ts_nsec = rec->ts_nsec,
+                        .caplen = rec->caplen,
+                        .wirelen = rec->wirelen,
                         .linktype = rec->linktype};
 
     check(rec->caplen <= PCAP_CAPLEN_MAX && rec->ts_nsec < 1000000000u);
@@ -150,8 +153,8 @@ static void compare(const struct pass_end *a, const struct pass_end *b)
 {
     check(a->st == b->st && a->nrec == b->nrec);
     if (a->st == PCAP_ERR)
-        check(a->e.code == ERR_PARSE && b->e.code == ERR_PARSE &&
-              strcmp(a->e.msg, b->e.msg) == 0 && strncmp(a->e.msg, "offset ", 7) == 0);
+        check(a->e.code == ERR_PARSE && b->e.code == ERR_PARSE && strcmp(a->e.msg, b->e.msg) == 0 &&
+              strncmp(a->e.msg, "offset ", 7) == 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)

@@ -69,8 +69,7 @@ static long replay_dir(const char *dir)
         if (ent->d_name[0] == '.')
             continue;
         w = snprintf(path, sizeof(path), "%s/%s", dir, ent->d_name);
-        if (w < 0 || (size_t)w >= sizeof(path) || stat(path, &st) != 0 ||
-            !S_ISREG(st.st_mode))
+        if (w < 0 || (size_t)w >= sizeof(path) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
             continue;
         if (replay_file(path) != 0) {
             count = -1;

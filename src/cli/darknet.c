@@ -8,13 +8,22 @@
 #include <string.h>
 #include <sysexits.h>
 
-#define TOP_MAX 10000
+#define TOP_MAX 1000000
 
 struct view_args {
     const char *db, *since, *until, *sensor, *by;
     uint64_t n;
+    int port, cls;
     bool json;
 };
+
+static int class_id(const char *name)
+{
+    for (int c = 0; c < STORE_DK_NCLASS; c++)
+        if (strcmp(name, store_dk_class_name(c)) == 0)
+            return c;
+    return -1;
+}
 
 static int parse_view(const char *cmd, int argc, char **argv, struct view_args *a)
 {
@@ -22,13 +31,17 @@ static int parse_view(const char *cmd, int argc, char **argv, struct view_args *
         {"db", required_argument, 0, 'd'},    {"since", required_argument, 0, 's'},
         {"until", required_argument, 0, 'u'}, {"sensor", required_argument, 0, 'S'},
         {"by", required_argument, 0, 'b'},    {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},        {0, 0, 0, 0},
+        {"help", no_argument, 0, 'h'},        {"port", required_argument, 0, 'p'},
+        {"class", required_argument, 0, 'c'}, {0, 0, 0, 0},
     };
     struct err e;
+    uint64_t v;
     int c;
 
     memset(a, 0, sizeof(*a));
     a->n = 10;
+    a->port = -1;
+    a->cls = -1;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1) {
@@ -39,9 +52,19 @@ static int parse_view(const char *cmd, int argc, char **argv, struct view_args *
         case 'S': a->sensor = optarg; break;
         case 'b': a->by = optarg; break;
         case 'j': a->json = true; break;
+        case 'p':
+            if (num_parse_u64(optarg, 65535, &v, &e) != ERR_OK)
+                return cli_usage(cmd, "--port: want 0..65535");
+            a->port = (int)v;
+            break;
+        case 'c':
+            a->cls = class_id(optarg);
+            if (a->cls < 0)
+                return cli_usage(cmd, "--class: tcp_syn, udp, icmp_echo, backscatter or other");
+            break;
         case 'n':
             if (num_parse_u64(optarg, TOP_MAX, &a->n, &e) != ERR_OK || a->n == 0)
-                return cli_usage(cmd, "-n: want a number from 1 to 10000");
+                return cli_usage(cmd, "-n: want a number from 1 to 1000000");
             break;
         case 'h':
             cli_help(strcmp(cmd, "db") == 0 ? "db" : "darknet", stdout);
@@ -221,6 +244,62 @@ static int top(struct store *st, const struct view_args *a, int64_t since, int64
     return rc;
 }
 
+struct series_ctx {
+    cJSON *points;
+    bool json;
+};
+
+static enum err_code series_point(void *ctx, const struct store_dk_port *r, struct err *e)
+{
+    struct series_ctx *c = ctx;
+    char t[32];
+    cJSON *p;
+
+    (void)e;
+    if (!c->json) {
+        printf("%s %12llu %10llu %10llu\n", time_format(r->hour, t, sizeof(t)),
+               (unsigned long long)r->packets, (unsigned long long)r->sources,
+               (unsigned long long)r->new_sources);
+        return ERR_OK;
+    }
+    p = cJSON_CreateObject();
+    cli_json_time(p, "hour", r->hour);
+    cJSON_AddNumberToObject(p, "packets", (double)r->packets);
+    cJSON_AddNumberToObject(p, "bytes", (double)r->bytes);
+    cJSON_AddNumberToObject(p, "sources", (double)r->sources);
+    cJSON_AddNumberToObject(p, "new_sources", (double)r->new_sources);
+    cJSON_AddItemToArray(c->points, p);
+    return ERR_OK;
+}
+
+static int series(struct store *st, const struct view_args *a, int64_t since, int64_t until)
+{
+    struct series_ctx c = {NULL, a->json};
+    cJSON *j = NULL;
+    struct err e;
+
+    if (a->json) {
+        j = cJSON_CreateObject();
+        if (a->port >= 0)
+            cJSON_AddNumberToObject(j, "port", a->port);
+        else
+            cJSON_AddNullToObject(j, "port");
+        if (a->cls >= 0)
+            cJSON_AddStringToObject(j, "class", store_dk_class_name(a->cls));
+        else
+            cJSON_AddNullToObject(j, "class");
+        c.points = cJSON_AddArrayToObject(j, "points");
+    } else {
+        printf("%-20s %12s %10s %10s\n", "hour", "packets", "sources", "new");
+    }
+    if (store_dk_series(st, a->sensor, a->port, a->cls, since, until, series_point, &c, &e) !=
+        ERR_OK) {
+        cJSON_Delete(j);
+        return cli_fail("darknet series", e.code, e.msg);
+    }
+    return a->json ? cli_print_json(j) : EX_OK;
+}
+
 int cli_darknet(int argc, char **argv)
 {
     const char *sub = argc > 1 ? argv[1] : NULL;
@@ -234,8 +313,8 @@ int cli_darknet(int argc, char **argv)
         cli_help("darknet", sub ? stdout : stderr);
         return sub ? EX_OK : EX_USAGE;
     }
-    if (strcmp(sub, "summary") != 0 && strcmp(sub, "top") != 0)
-        return cli_usage("darknet", "subcommand must be summary or top");
+    if (strcmp(sub, "summary") != 0 && strcmp(sub, "top") != 0 && strcmp(sub, "series") != 0)
+        return cli_usage("darknet", "subcommand must be summary, top or series");
     rc = parse_view(sub, argc - 1, argv + 1, &a);
     if (rc != EX_OK)
         return rc < 0 ? EX_OK : rc;
@@ -244,7 +323,12 @@ int cli_darknet(int argc, char **argv)
         return rc;
     if (store_open(a.db, &st, &e) != ERR_OK)
         return cli_fail("darknet", e.code, e.msg);
-    rc = strcmp(sub, "summary") == 0 ? summary(st, &a, since, until) : top(st, &a, since, until);
+    if (strcmp(sub, "summary") == 0)
+        rc = summary(st, &a, since, until);
+    else if (strcmp(sub, "top") == 0)
+        rc = top(st, &a, since, until);
+    else
+        rc = series(st, &a, since, until);
     store_close(st);
     return rc;
 }

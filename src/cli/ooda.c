@@ -42,11 +42,15 @@ static const struct command commands[] = {
      "usage: ooda darknet summary [--since T] [--until T] [--sensor NAME] [--json]\n"
      "       ooda darknet top --by source|port|country|asn [--since T] [--until T]\n"
      "                        [-n N] [--sensor NAME] [--json]\n"
+     "       ooda darknet series [--port P] [--class C] [--since T] [--until T]\n"
+     "                        [--sensor NAME] [--json]\n"
      "\n"
      "T is RFC 3339 (2026-11-02T00:00:00Z), a date (2026-11-02), @UNIXSECONDS or a\n"
      "duration back from now (24h, 7d). Ranges are rounded out to whole hours.\n"
      "summary: packets, bytes, sources, scanners, backscatter_victims, classes.\n"
      "top: entries ordered by packets with their distinct source counts.\n"
+     "series: hourly packets, distinct sources and new sources (first seen that day on\n"
+     "that port and class) of one port/class pair, or of all traffic.\n"
      "  --db PATH   database (default $OODA_DB or ./ooda.db)\n"},
     {"db", cli_db, "store: database integrity check and schema version",
      "usage: ooda db check [--db PATH] [--json]\n"

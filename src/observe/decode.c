@@ -17,10 +17,10 @@
 
 #include <string.h>
 
-#define ETH_IPV4    0x0800
-#define ETH_IPV6    0x86dd
-#define ETH_VLAN    0x8100
-#define ETH_QINQ    0x88a8
+#define ETH_IPV4     0x0800
+#define ETH_IPV6     0x86dd
+#define ETH_VLAN     0x8100
+#define ETH_QINQ     0x88a8
 #define ETH_QINQ_OLD 0x9100
 
 #define IPP_HOPOPT  0
@@ -77,8 +77,8 @@ bool decode_linktype_ok(int linktype)
 /* TCP class by (SYN, RST, ACK): RST -> backscatter; SYN+ACK -> backscatter; SYN alone ->
  * tcp_syn; anything else -> other. Indexed by SYN<<2 | RST<<1 | ACK. */
 static const uint8_t tcp_class[8] = {
-    DK_OTHER,       DK_OTHER,       DK_BACKSCATTER, DK_BACKSCATTER,
-    DK_TCP_SYN,     DK_BACKSCATTER, DK_BACKSCATTER, DK_BACKSCATTER,
+    DK_OTHER,   DK_OTHER,       DK_BACKSCATTER, DK_BACKSCATTER,
+    DK_TCP_SYN, DK_BACKSCATTER, DK_BACKSCATTER, DK_BACKSCATTER,
 };
 
 static void classify_tcp(const uint8_t *t, size_t n, struct pkt *p)
@@ -326,8 +326,7 @@ static enum decode_result decode_ethertype(unsigned type, const uint8_t *d, size
 
 /* BSD address families: AF_INET is 2 everywhere; AF_INET6 is 10 (Linux), 24 (NetBSD,
  * OpenBSD), 28 (FreeBSD), 30 (macOS). */
-static enum decode_result decode_family(uint32_t fam, const uint8_t *d, size_t len,
-                                        struct pkt *p)
+static enum decode_result decode_family(uint32_t fam, const uint8_t *d, size_t len, struct pkt *p)
 {
     switch (fam) {
     case 2:
@@ -356,8 +355,7 @@ static enum decode_result decode_null(const uint8_t *d, size_t len, struct pkt *
     return decode_family(fam, d + 4, len - 4, p);
 }
 
-enum decode_result decode_packet(int linktype, const uint8_t *data, size_t caplen,
-                                 struct pkt *p)
+enum decode_result decode_packet(int linktype, const uint8_t *data, size_t caplen, struct pkt *p)
 {
     switch (linktype) {
     case DECODE_LT_EN10MB:

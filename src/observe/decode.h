@@ -57,7 +57,6 @@ bool decode_linktype_ok(int linktype);
  * An ICMP error quotes an original IP header when the full quoted header (IHL*4 bytes
  * for IPv4, 40 for IPv6, of the same IP version) is captured. An IPv6 fragment header
  * with offset 0 and M clear (atomic fragment) is not a fragment. */
-enum decode_result decode_packet(int linktype, const uint8_t *data, size_t caplen,
-                                 struct pkt *p);
+enum decode_result decode_packet(int linktype, const uint8_t *data, size_t caplen, struct pkt *p);
 
 #endif

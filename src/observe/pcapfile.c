@@ -35,19 +35,19 @@ enum rd_state { ST_HEADER = 0, ST_CLASSIC, ST_NG, ST_FAILED };
 /* How an interface's 64-bit timestamp splits into seconds and nanoseconds. */
 enum ts_kind { TS_USEC = 0, TS_NSEC, TS_POW10_FINE, TS_POW10_COARSE, TS_POW2 };
 
-#define MAGIC_USEC    0xa1b2c3d4u
-#define MAGIC_NSEC    0xa1b23c4du
-#define NG_SHB        0x0a0d0d0au
-#define NG_IDB        1u
-#define NG_OPB        2u
-#define NG_SPB        3u
-#define NG_EPB        6u
-#define NG_BOM        0x1a2b3c4du
-#define OPT_TSRESOL   9
-#define OPT_TSOFFSET  14
-#define CLASSIC_HDR   24
-#define CLASSIC_REC   16
-#define NSEC_PER_SEC  1000000000u
+#define MAGIC_USEC   0xa1b2c3d4u
+#define MAGIC_NSEC   0xa1b23c4du
+#define NG_SHB       0x0a0d0d0au
+#define NG_IDB       1u
+#define NG_OPB       2u
+#define NG_SPB       3u
+#define NG_EPB       6u
+#define NG_BOM       0x1a2b3c4du
+#define OPT_TSRESOL  9
+#define OPT_TSOFFSET 14
+#define CLASSIC_HDR  24
+#define CLASSIC_REC  16
+#define NSEC_PER_SEC 1000000000u
 
 static inline uint32_t rd32(const uint8_t *b, bool swap)
 {
@@ -133,8 +133,8 @@ static bool magic_prefix(const uint8_t *d, size_t n)
 
 /* Recognises the file type; for classic pcap also consumes the 24-byte header. Returns
  * PCAP_REC to mean "continue with records". */
-static enum pcap_status read_header(struct pcap_rd *r, const uint8_t *d, size_t len,
-                                    bool at_eof, size_t *used, struct err *e)
+static enum pcap_status read_header(struct pcap_rd *r, const uint8_t *d, size_t len, bool at_eof,
+                                    size_t *used, struct err *e)
 {
     uint32_t magic, snaplen, lt;
     uint16_t major, minor;
@@ -193,9 +193,8 @@ static enum pcap_status read_header(struct pcap_rd *r, const uint8_t *d, size_t 
 
 /* Fills up to max records; swap is a constant at each call site so this specialises. */
 static inline __attribute__((always_inline)) enum pcap_status
-classic_loop(struct pcap_rd *r, const uint8_t *d, size_t len, bool at_eof,
-             struct pcap_rec *recs, size_t max, size_t *n, size_t *used, struct err *e,
-             const bool swap)
+classic_loop(struct pcap_rd *r, const uint8_t *d, size_t len, bool at_eof, struct pcap_rec *recs,
+             size_t max, size_t *n, size_t *used, struct err *e, const bool swap)
 {
     const uint32_t lim = r->ifs[0].caplen_max;
     const int lt = r->ifs[0].linktype;
@@ -221,14 +220,14 @@ classic_loop(struct pcap_rd *r, const uint8_t *d, size_t len, bool at_eof,
                 st = fail(r, e, r->off + pos, "caplen %" PRIu32 " exceeds maximum %u", cl,
                           PCAP_CAPLEN_MAX);
             else if (k == 0)
-                st = fail(r, e, r->off + pos, "caplen %" PRIu32 " exceeds snaplen %" PRIu32,
-                          cl, lim);
+                st = fail(r, e, r->off + pos, "caplen %" PRIu32 " exceeds snaplen %" PRIu32, cl,
+                          lim);
             break;
         }
         if (left - CLASSIC_REC < cl) {
             if (k == 0)
-                st = short_unit(r, left, CLASSIC_REC + (size_t)cl, at_eof, r->off + pos,
-                                "record", e);
+                st = short_unit(r, left, CLASSIC_REC + (size_t)cl, at_eof, r->off + pos, "record",
+                                e);
             break;
         }
         sec = rd32(h, swap);
@@ -252,9 +251,9 @@ classic_loop(struct pcap_rd *r, const uint8_t *d, size_t len, bool at_eof,
     return k ? PCAP_REC : st;
 }
 
-static enum pcap_status classic_batch(struct pcap_rd *r, const uint8_t *d, size_t len,
-                                      bool at_eof, struct pcap_rec *recs, size_t max, size_t *n,
-                                      size_t *used, struct err *e)
+static enum pcap_status classic_batch(struct pcap_rd *r, const uint8_t *d, size_t len, bool at_eof,
+                                      struct pcap_rec *recs, size_t max, size_t *n, size_t *used,
+                                      struct err *e)
 {
     if (r->swap)
         return classic_loop(r, d, len, at_eof, recs, max, n, used, e, true);
@@ -384,9 +383,8 @@ static enum pcap_status ng_shb(struct pcap_rd *r, const uint8_t *b, uint32_t ble
 }
 
 /* Enhanced, obsolete and simple packet blocks -> *rec. */
-static enum pcap_status ng_packet(struct pcap_rd *r, uint32_t type, const uint8_t *b,
-                                  uint32_t blen, uint64_t off, struct pcap_rec *rec,
-                                  struct err *e)
+static enum pcap_status ng_packet(struct pcap_rd *r, uint32_t type, const uint8_t *b, uint32_t blen,
+                                  uint64_t off, struct pcap_rec *rec, struct err *e)
 {
     const struct pcap_if *ifc;
     bool sw = r->swap;
@@ -422,8 +420,7 @@ static enum pcap_status ng_packet(struct pcap_rd *r, uint32_t type, const uint8_
     if (cl > PCAP_CAPLEN_MAX)
         return fail(r, e, off, "caplen %" PRIu32 " exceeds maximum %u", cl, PCAP_CAPLEN_MAX);
     if (cl > ifc->caplen_max)
-        return fail(r, e, off, "caplen %" PRIu32 " exceeds snaplen %" PRIu32, cl,
-                    ifc->caplen_max);
+        return fail(r, e, off, "caplen %" PRIu32 " exceeds snaplen %" PRIu32, cl, ifc->caplen_max);
     ng_timestamp(ifc, (uint64_t)rd32(b + 12, sw) << 32 | rd32(b + 16, sw), rec);
     rec->caplen = cl;
     rec->wirelen = rd32(b + 24, sw);

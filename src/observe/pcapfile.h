@@ -22,9 +22,9 @@
 
 #include "util/util.h"
 
-#define PCAP_CAPLEN_MAX   262144u   /* largest captured length accepted; snaplen 0 means this */
-#define PCAP_BLOCK_MAX    (16u << 20) /* largest pcapng block accepted */
-#define PCAP_IF_MAX       256       /* interfaces per pcapng section */
+#define PCAP_CAPLEN_MAX 262144u     /* largest captured length accepted; snaplen 0 means this */
+#define PCAP_BLOCK_MAX  (16u << 20) /* largest pcapng block accepted */
+#define PCAP_IF_MAX     256         /* interfaces per pcapng section */
 
 enum pcap_status {
     PCAP_REC = 0, /* record(s) returned */
@@ -55,12 +55,12 @@ struct pcap_if {
 
 /* Reader state: plain data, no resources; set up with pcap_rd_init(). */
 struct pcap_rd {
-    uint64_t off;     /* absolute file offset of the first byte of the next call's data */
-    size_t need;      /* after PCAP_MORE: bytes the next header/record needs in the buffer */
-    uint8_t state;    /* expecting the file header, classic records or pcapng blocks */
-    bool swap;        /* file byte order differs from the host's */
-    bool nsec;        /* classic pcap with nanosecond timestamps */
-    uint32_t nif;     /* interfaces defined in the current pcapng section */
+    uint64_t off;  /* absolute file offset of the first byte of the next call's data */
+    size_t need;   /* after PCAP_MORE: bytes the next header/record needs in the buffer */
+    uint8_t state; /* expecting the file header, classic records or pcapng blocks */
+    bool swap;     /* file byte order differs from the host's */
+    bool nsec;     /* classic pcap with nanosecond timestamps */
+    uint32_t nif;  /* interfaces defined in the current pcapng section */
     struct pcap_if ifs[PCAP_IF_MAX];
 };
 

@@ -158,4 +158,11 @@ enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *se
                            int64_t since, int64_t until, struct store_dk_top *rows, size_t n,
                            size_t *count, struct err *e);
 
+/* Hourly series over [since, until) of one (port, class) pair; port or cls < 0 means all
+ * (then sources and new_sources are sums over the pairs). Calls fn per hour with data,
+ * in hour order; hour carries the hour start. */
+enum err_code store_dk_series(struct store *st, const char *sensor, int port, int cls,
+                              int64_t since, int64_t until, store_dk_port_fn fn, void *ctx,
+                              struct err *e);
+
 #endif

@@ -525,3 +525,44 @@ enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *se
     sqlite3_finalize(s);
     return rc;
 }
+
+enum err_code store_dk_series(struct store *st, const char *sensor, int port, int cls,
+                              int64_t since, int64_t until, store_dk_port_fn fn, void *ctx,
+                              struct err *e)
+{
+    static const char sql[] =
+        "SELECT h.hour, sum(h.packets), sum(h.bytes), sum(h.sources), sum(h.new_sources)"
+        " FROM dk_port_hour h WHERE ?1 IS ?1 AND ?2 IS ?2 AND ?3 IS ?3 AND ?4 IS ?4 AND"
+        HOUR_WHERE " AND (?8 < 0 OR h.port = ?8) AND (?9 < 0 OR h.class = ?9)"
+        " GROUP BY h.hour ORDER BY h.hour";
+    struct store_dk_port r;
+    struct range rg;
+    sqlite3_stmt *s;
+    enum err_code rc;
+    int step;
+
+    range_init(&rg, since, until);
+    rc = prepare(st, sql, &s, e);
+    if (rc != ERR_OK)
+        return rc;
+    bind_range(s, &rg, sensor);
+    sqlite3_bind_int(s, 8, port);
+    sqlite3_bind_int(s, 9, cls);
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(&r, 0, sizeof(r));
+        r.hour = sqlite3_column_int64(s, 0);
+        r.port = (uint16_t)(port < 0 ? 0 : port);
+        r.cls = (uint8_t)(cls < 0 ? 0 : cls);
+        r.packets = (uint64_t)sqlite3_column_int64(s, 1);
+        r.bytes = (uint64_t)sqlite3_column_int64(s, 2);
+        r.sources = (uint64_t)sqlite3_column_int64(s, 3);
+        r.new_sources = (uint64_t)sqlite3_column_int64(s, 4);
+        rc = fn(ctx, &r, e);
+        if (rc != ERR_OK)
+            break;
+    }
+    if (rc == ERR_OK && step != SQLITE_DONE)
+        rc = store_fail(st, "series query", e);
+    sqlite3_finalize(s);
+    return rc;
+}

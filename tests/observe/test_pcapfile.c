@@ -307,8 +307,8 @@ static void check_bytewise(const uint8_t *d, size_t len, const struct got *g)
     }
 }
 
-static void expect_rec(const struct got *g, size_t i, int64_t sec, uint32_t nsec,
-                       uint32_t caplen, uint32_t wirelen, int lt, unsigned seed)
+static void expect_rec(const struct got *g, size_t i, int64_t sec, uint32_t nsec, uint32_t caplen,
+                       uint32_t wirelen, int lt, unsigned seed)
 {
     assert_true(i < g->n);
     assert_int_equal(g->recs[i].ts_sec, sec);
@@ -568,10 +568,10 @@ static void test_ng_blocks_and_sections(void **state)
     shb(&W, false);
     idb(&W, 1, 0, -1, 0);
     epb(&W, 0, 1764054000123456ull, 1, 60, 60);
-    spb(&W, 42, 2, 44);                  /* stored 44 (padding), wirelen 42 */
+    spb(&W, 42, 2, 44);                     /* stored 44 (padding), wirelen 42 */
     opb(&W, 0, 1764054001000001ull, 3, 33); /* obsolete packet block */
-    other_block(&W, 5, 12);              /* interface statistics: skipped */
-    other_block(&W, 0x80000001, 20);     /* custom block: skipped */
+    other_block(&W, 5, 12);                 /* interface statistics: skipped */
+    other_block(&W, 0x80000001, 20);        /* custom block: skipped */
     idb(&W, 101, 65535, 9, 0);
     epb(&W, 1, 1764054002123456789ull, 4, 40, 40);
     s2 = W.n;
@@ -603,19 +603,19 @@ static void test_ng_tsresol(void **state)
     (void)state;
     reset(false);
     shb(&W, false);
-    idb(&W, 228, 0, 0x80 | 20, 0);       /* 2^-20 s */
+    idb(&W, 228, 0, 0x80 | 20, 0); /* 2^-20 s */
     epb(&W, 0, 5ull << 20 | 1ull << 19, 1, 20, 20);
-    idb(&W, 229, 0, 3, 1700000000);      /* milliseconds, with if_tsoffset */
+    idb(&W, 229, 0, 3, 1700000000); /* milliseconds, with if_tsoffset */
     epb(&W, 1, 12345, 2, 40, 40);
-    idb(&W, 1, 0, 12, 0);                /* picoseconds */
+    idb(&W, 1, 0, 12, 0); /* picoseconds */
     epb(&W, 2, 1234567890123456ull, 3, 14, 14);
-    idb(&W, 1, 0, 0x80 | 63, 0);         /* 2^-63 s */
+    idb(&W, 1, 0, 0x80 | 63, 0); /* 2^-63 s */
     epb(&W, 3, 3ull << 62, 4, 14, 14);
-    idb(&W, 1, 0, 0, 0);                 /* whole seconds */
+    idb(&W, 1, 0, 0, 0); /* whole seconds */
     epb(&W, 4, 77, 5, 14, 14);
-    idb(&W, 1, 0, 19, 0);                /* 10^-19 s */
+    idb(&W, 1, 0, 19, 0); /* 10^-19 s */
     epb(&W, 5, 12345678901234567890ull, 6, 14, 14);
-    idb(&W, 1, 0, 0x80, 0);              /* 2^0 s */
+    idb(&W, 1, 0, 0x80, 0); /* 2^0 s */
     epb(&W, 6, 9, 7, 14, 14);
     read_all(W.b, W.n, &G);
     assert_int_equal(G.st, PCAP_EOF);
