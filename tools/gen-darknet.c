@@ -62,7 +62,8 @@
 #define SCANNER_THRESHOLD 16 /* docs/darknet.md defaults */
 #define VICTIM_THRESHOLD  8
 #define HOUR_US           3600000000ULL
-#define MAX_HOURS         (24u * 400u)
+#define MAX_HOURS         (24u * 255u) /* at most 256 UTC days: see struct srcst */
+#define DST_BITS          23           /* destination indices per darknet prefix: 2^23 */
 #define MAX_DARKNETS      16
 #define OUT_BUF_SIZE      (8u << 20)
 #define TOP_N             20
@@ -512,10 +513,12 @@ struct space {
     uint32_t size;
 };
 
-/* Exact per-source truth. dset holds (last day << 32 | dst index + 1). */
+/* Exact per-source truth. dset is an open-addressing set of (last day % 256) << 24 |
+ * (dst index + 1): a period spans at most 256 UTC days, so the day's low byte tells
+ * whether the destination was already hit today. */
 struct srcst {
     uint64_t packets, bytes;
-    uint64_t *dset;
+    uint32_t *dset;
     uint32_t dcap, dcnt;
     uint32_t day;
     uint16_t day_ndst;
@@ -825,7 +828,7 @@ static bool cidr_is_v4(const struct cidr *c)
 }
 
 /* Destination indices map one-to-one onto addresses of the darknet prefix: IPv4 uses up to
- * 2^24 addresses from the start of the prefix; IPv6 uses 65536 addresses that look like
+ * 2^23 addresses from the start of the prefix; IPv6 uses 65536 addresses that look like
  * what IPv6 scanners probe (low interface ids in 256 subnets) when the prefix leaves room. */
 static void space_init(struct space *sp, const struct cidr *c)
 {
@@ -834,7 +837,7 @@ static void space_init(struct space *sp, const struct cidr *c)
     sp->len = c->len;
     sp->split = false;
     if (cidr_is_v4(c)) {
-        sp->size = 1u << (host < 24 ? host : 24);
+        sp->size = 1u << (host < DST_BITS ? host : DST_BITS);
     } else if (host >= 72) {
         sp->split = true;
         sp->size = 65536;
@@ -1732,14 +1735,14 @@ static void truth_fini(struct gen *g)
 static enum err_code dset_grow(struct srcst *s, struct err *e)
 {
     uint32_t cap = s->dcap ? s->dcap * 2 : 8;
-    uint64_t *n = mem_calloc(cap, sizeof(uint64_t));
+    uint32_t *n = mem_calloc(cap, sizeof(uint32_t));
     if (n == NULL)
         return err_set(e, ERR_NOMEM, "gen-darknet: out of memory for destination sets");
     for (uint32_t i = 0; i < s->dcap; i++) {
-        uint64_t v = s->dset[i];
+        uint32_t v = s->dset[i];
         if (v == 0)
             continue;
-        uint32_t j = (uint32_t)hash_u64((uint32_t)v) & (cap - 1);
+        uint32_t j = (uint32_t)hash_u64(v & 0xffffff) & (cap - 1);
         while (n[j] != 0)
             j = (j + 1) & (cap - 1);
         n[j] = v;
@@ -1761,16 +1764,16 @@ static enum err_code dset_hit(struct srcst *s, uint32_t idx, uint32_t day, bool 
             return rc;
     }
     uint32_t key = idx + 1, mask = s->dcap - 1, i = (uint32_t)hash_u64(key) & mask;
-    uint64_t entry = (uint64_t)day << 32 | key;
+    uint32_t entry = (day & 0xff) << 24 | key;
     for (;; i = (i + 1) & mask) {
-        uint64_t v = s->dset[i];
+        uint32_t v = s->dset[i];
         if (v == 0) {
             s->dset[i] = entry;
             s->dcnt++;
             *today = true;
             return ERR_OK;
         }
-        if ((uint32_t)v == key) {
+        if ((v & 0xffffff) == key) {
             *today = v != entry;
             s->dset[i] = entry;
             return ERR_OK;

@@ -212,6 +212,7 @@ static cJSON *file_json(const char *path, const struct observe_file_result *r, c
         cJSON_AddStringToObject(j, "error", err);
     cJSON_AddStringToObject(j, "hash", hex_encode(r->hash, 16, hex, sizeof(hex)));
     cJSON_AddNumberToObject(j, "seconds", r->seconds);
+    cJSON_AddNumberToObject(j, "store_seconds", r->store_seconds);
     return j;
 }
 

@@ -1,6 +1,7 @@
 /* ooda.c - main(): dispatches `ooda <command>` and holds the help texts. Wiring only. */
 #include "cli/cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
 
@@ -85,10 +86,21 @@ bool cli_help(const char *cmd, FILE *out)
     return false;
 }
 
+static void set_log_level(void)
+{
+    static const char *const names[] = {"error", "warn", "info", "debug"};
+    const char *v = getenv("OODA_LOG");
+
+    for (int i = 0; v != NULL && i < 4; i++)
+        if (strcmp(v, names[i]) == 0)
+            log_set_level((enum log_level)i);
+}
+
 int main(int argc, char **argv)
 {
     const char *cmd = argc > 1 ? argv[1] : NULL;
 
+    set_log_level();
     if (cmd == NULL) {
         cli_help("", stderr);
         return EX_USAGE;

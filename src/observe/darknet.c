@@ -1121,7 +1121,9 @@ static enum err_code day_flush(struct dk_agg *a, struct dk_day *d, struct err *e
 {
     enum err_code rc = ERR_OK;
     bool any = false;
+    double t[6];
 
+    t[0] = time_mono();
     for (uint32_t i = 0; i < d->nrecs && rc == ERR_OK; i++) {
         struct dk_src *r = rec_at(d, i);
         if (r->hours & FLAG_DIRTY) {
@@ -1131,13 +1133,21 @@ static enum err_code day_flush(struct dk_agg *a, struct dk_day *d, struct err *e
     }
     if (rc != ERR_OK || !any)
         return rc;
+    t[1] = time_mono();
     rc = flush_ports(a, d, e);
+    t[2] = time_mono();
     if (rc == ERR_OK)
         rc = flush_port_days(a, d, e);
+    t[3] = time_mono();
     if (rc == ERR_OK)
         rc = flush_geo(a, d, e);
+    t[4] = time_mono();
     if (rc == ERR_OK)
         rc = store_dk_sightings_refresh(a->st, a->sensor, d->day, e);
+    t[5] = time_mono();
+    log_info("darknet", "flush day %lld: %u sources %.3f s, ports %.3f s, port-days %.3f s, "
+             "geo %.3f s, sightings %.3f s", (long long)d->day, d->nrecs, t[1] - t[0],
+             t[2] - t[1], t[3] - t[2], t[4] - t[3], t[5] - t[4]);
     return rc;
 }
 

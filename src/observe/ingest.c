@@ -314,6 +314,8 @@ static enum err_code commit_file(struct observe_ingest *in, const char *path,
         dk_agg_discard(in->agg);
         return ERR_OK;
     }
+    double t0 = time_mono();
+
     note_memory(in);
     rc = dk_agg_flush(in->agg, e);
     memcpy(f.hash, res->hash, 16);
@@ -327,6 +329,7 @@ static enum err_code commit_file(struct observe_ingest *in, const char *path,
         rc = store_file_add(in->st, in->sensor, &f, e);
     if (rc == ERR_OK)
         rc = store_commit(in->st, e);
+    res->store_seconds = time_mono() - t0;
     return rc;
 }
 

@@ -32,7 +32,8 @@ struct observe_file_result {
     bool skipped; /* same content already ingested by this sensor */
     uint8_t hash[16];
     struct observe_counts n;
-    double seconds;
+    double seconds;       /* whole file */
+    double store_seconds; /* of which writing aggregates to the store and committing */
 };
 
 struct observe_ingest; /* opaque */

@@ -126,13 +126,12 @@ static void make_dir(const char *name, bool mmdb, const char *v4, const char *v6
 
 /* Quoted names with commas, CRLF, a blank line, unsorted ranges, one AS over two
  * consecutive ranges and no newline at the end. */
-static const char small_v4[] =
-    "16777216,16777471,13335,\"Cloudflare, Inc.\"\r\n"
-    "3232235520,3232301055,64512,Private Test\n"
-    "\n"
-    "134744064,134744319,15169,Google LLC\n"
-    "167772160,167772415,64513,\"Unsorted\"\n"
-    "167772416,167772671,64513,\"Unsorted\"";
+static const char small_v4[] = "16777216,16777471,13335,\"Cloudflare, Inc.\"\r\n"
+                               "3232235520,3232301055,64512,Private Test\n"
+                               "\n"
+                               "134744064,134744319,15169,Google LLC\n"
+                               "167772160,167772415,64513,\"Unsorted\"\n"
+                               "167772416,167772671,64513,\"Unsorted\"";
 static const char small_v6[] = "42540766411282592856903984951653826560,"
                                "42540766490510755371168322545197776895,64496,Doc Net\n";
 
@@ -318,7 +317,7 @@ static void test_fixture_csv_parsing(void **state)
     assert_int_equal(look(g, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff").asn, 64496);
     assert_int_equal(look(g, "2001:db9::").asn, 0);
     assert_int_equal(look(g, "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff").asn, 0);
-    assert_int_equal(look(g, "::ffff:10.0.0.1").asn, 64513); /* v4 table, not v6 */
+    assert_int_equal(look(g, "::ffff:10.0.0.1").asn, 64513);         /* v4 table, not v6 */
     assert_string_equal(geo_asn_name(g, 13335), "Cloudflare, Inc."); /* no quotes, no \r */
     assert_string_equal(geo_asn_name(g, 64512), "Private Test");
     assert_string_equal(geo_asn_name(g, 64513), "Unsorted");

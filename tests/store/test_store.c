@@ -4,11 +4,11 @@
  *
  * Each test gets a fresh mkdtemp() directory under /tmp with an open store in it;
  * assertions about the file go through a second, plain sqlite3 connection. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,8 +80,7 @@ static sqlite3 *raw_open(const char *path)
 {
     sqlite3 *db = NULL;
 
-    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                     NULL),
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL),
                      SQLITE_OK);
     return db;
 }
@@ -144,9 +143,9 @@ static void reopen(struct ctx *c)
 
 static void test_open_creates_schema_in_wal_mode(void **state)
 {
-    static const char *const tables[] = {"sensors",         "ingested_files", "dk_source_day",
-                                         "dk_port_hour",    "dk_port_day",    "dk_country_hour",
-                                         "dk_asn_hour",     "indicators",     "sightings"};
+    static const char *const tables[] = {"sensors",      "ingested_files", "dk_source_day",
+                                         "dk_port_hour", "dk_port_day",    "dk_country_hour",
+                                         "dk_asn_hour",  "indicators",     "sightings"};
     struct ctx *c = *state;
     char wal[160], mode[16], sql[160];
 
@@ -428,7 +427,8 @@ static void test_file_add_unknown_sensor_rejected(void **state)
     assert_int_equal(raw_int(c->path, "SELECT count(*) FROM ingested_files"), 0);
 }
 
-/* ---- transactions ----------------------------------------------------------------------------- */
+/* ---- transactions -----------------------------------------------------------------------------
+ */
 
 static void test_rollback_discards(void **state)
 {

@@ -72,10 +72,20 @@ static void test_ip_parse_v6(void **state)
 
 static void test_ip_parse_rejects(void **state)
 {
-    static const char *const bad[] = {"",        "1.2.3",          "256.1.1.1",   "1.2.3.4.5",
-                                      "1.2.3.-1", "2001:db8:::1",  "gggg::",      "1.2.3.4 ",
-                                      " 1.2.3.4", "2001:db8::1/64", "1:2:3:4:5:6:7:8:9",
-                                      "localhost", "01.2.3.4",     "::ffff:1.2.3"};
+    static const char *const bad[] = {"",
+                                      "1.2.3",
+                                      "256.1.1.1",
+                                      "1.2.3.4.5",
+                                      "1.2.3.-1",
+                                      "2001:db8:::1",
+                                      "gggg::",
+                                      "1.2.3.4 ",
+                                      " 1.2.3.4",
+                                      "2001:db8::1/64",
+                                      "1:2:3:4:5:6:7:8:9",
+                                      "localhost",
+                                      "01.2.3.4",
+                                      "::ffff:1.2.3"};
     struct ip16 a;
     struct err e;
 
@@ -110,8 +120,8 @@ static void test_ip_format_v6_rfc5952(void **state)
     (void)state;
     assert_string_equal(fmt("2001:0db8:0000:0000:0000:0000:0000:0001", out), "2001:db8::1");
     assert_string_equal(fmt("2001:DB8::A", out), "2001:db8::a");
-    assert_string_equal(fmt("2001:db8:0:0:1:0:0:1", out), "2001:db8::1:0:0:1"); /* first run */
-    assert_string_equal(fmt("2001:0:0:1:0:0:0:1", out), "2001:0:0:1::1");      /* longest */
+    assert_string_equal(fmt("2001:db8:0:0:1:0:0:1", out), "2001:db8::1:0:0:1");    /* first run */
+    assert_string_equal(fmt("2001:0:0:1:0:0:0:1", out), "2001:0:0:1::1");          /* longest */
     assert_string_equal(fmt("2001:db8:0:1:1:1:1:1", out), "2001:db8:0:1:1:1:1:1"); /* one 0 */
     assert_string_equal(fmt("0:0:0:0:0:0:0:0", out), "::");
     assert_string_equal(fmt("0:0:0:0:0:0:0:1", out), "::1");
@@ -177,9 +187,9 @@ static void test_cidr_parse_v6(void **state)
 
 static void test_cidr_parse_host_bits_set(void **state)
 {
-    static const char *const bad[] = {"10.0.0.1/8", "192.0.2.129/25", "10.128.0.0/8",
-                                      "2001:db8::1/64", "2001:db8:8000::/32", "::1/127",
-                                      "0.0.0.1/0", "fe80::/8"};
+    static const char *const bad[] = {
+        "10.0.0.1/8",         "192.0.2.129/25", "10.128.0.0/8", "2001:db8::1/64",
+        "2001:db8:8000::/32", "::1/127",        "0.0.0.1/0",    "fe80::/8"};
     struct cidr c;
     struct err e;
 
@@ -194,9 +204,9 @@ static void test_cidr_parse_host_bits_set(void **state)
 
 static void test_cidr_parse_bad_length_and_address(void **state)
 {
-    static const char *const bad_len[] = {"10.0.0.0/33", "::/129", "10.0.0.0/-1", "10.0.0.0/",
-                                          "10.0.0.0/a", "10.0.0.0/8/8", "10.0.0.0/8x",
-                                          "::/1000", "10.0.0.0/4294967304"};
+    static const char *const bad_len[] = {"10.0.0.0/33", "::/129",     "10.0.0.0/-1",
+                                          "10.0.0.0/",   "10.0.0.0/a", "10.0.0.0/8/8",
+                                          "10.0.0.0/8x", "::/1000",    "10.0.0.0/4294967304"};
     static const char *const bad_addr[] = {"/8", "", "10.0.0/8", "x/8", "10.0.0.0.0/8"};
     char longv6[100];
     struct cidr c;
@@ -282,10 +292,10 @@ static void test_cidr_contains_v6(void **state)
 
 static void test_cidr_format_round_trip(void **state)
 {
-    static const char *const good[] = {"0.0.0.0/0",      "10.0.0.0/8",    "192.0.2.128/25",
-                                       "192.0.2.1/32",   "10.128.0.0/9",  "::/0",
-                                       "2001:db8::/32",  "2001:db8:0:1::/64", "fe80::/10",
-                                       "::1/128",        "2001:db8:8000::/33", "::/1"};
+    static const char *const good[] = {"0.0.0.0/0",     "10.0.0.0/8",         "192.0.2.128/25",
+                                       "192.0.2.1/32",  "10.128.0.0/9",       "::/0",
+                                       "2001:db8::/32", "2001:db8:0:1::/64",  "fe80::/10",
+                                       "::1/128",       "2001:db8:8000::/33", "::/1"};
     char out[80];
 
     (void)state;

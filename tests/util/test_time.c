@@ -108,11 +108,20 @@ static void test_parse_durations(void **state)
 static void test_parse_rejects_invalid_dates(void **state)
 {
     static const char *const bad[] = {
-        "2026-02-30",           "2026-02-29",           "2100-02-29",
-        "2026-04-31",           "2026-13-01",           "2026-00-10",
-        "2026-11-00",           "2026-11-32",           "2026-11-25T24:00:00Z",
-        "2026-11-25T07:60:00Z", "2026-11-25T07:39:61Z", "2026-11-25T07:39:36+24:00",
-        "2026-11-25T07:39:36+09:60", "2026-02-30T00:00:00Z",
+        "2026-02-30",
+        "2026-02-29",
+        "2100-02-29",
+        "2026-04-31",
+        "2026-13-01",
+        "2026-00-10",
+        "2026-11-00",
+        "2026-11-32",
+        "2026-11-25T24:00:00Z",
+        "2026-11-25T07:60:00Z",
+        "2026-11-25T07:39:61Z",
+        "2026-11-25T07:39:36+24:00",
+        "2026-11-25T07:39:36+09:60",
+        "2026-02-30T00:00:00Z",
     };
 
     (void)state;
@@ -123,10 +132,30 @@ static void test_parse_rejects_invalid_dates(void **state)
 static void test_parse_rejects_garbage(void **state)
 {
     static const char *const bad[] = {
-        "", "yesterday", "now", "2026", "2026-11", "2026-1-5", "26-11-25", "2026/11/25",
-        "2026-11-25T", "2026-11-25T07", "2026-11-25T07:3", "2026-11-25X07:39:36Z",
-        "2026-11-25T07:39:36Zjunk", "2026-11-25T07:39:36+0900", "2026-11-25T07:39:36+9:00",
-        "2026-11-25 ", " 2026-11-25", "24", "h", "24x", "24H", "1.5h", "h24", "2d3h",
+        "",
+        "yesterday",
+        "now",
+        "2026",
+        "2026-11",
+        "2026-1-5",
+        "26-11-25",
+        "2026/11/25",
+        "2026-11-25T",
+        "2026-11-25T07",
+        "2026-11-25T07:3",
+        "2026-11-25X07:39:36Z",
+        "2026-11-25T07:39:36Zjunk",
+        "2026-11-25T07:39:36+0900",
+        "2026-11-25T07:39:36+9:00",
+        "2026-11-25 ",
+        " 2026-11-25",
+        "24",
+        "h",
+        "24x",
+        "24H",
+        "1.5h",
+        "h24",
+        "2d3h",
         "99999999999999d",
     };
     struct err e;
@@ -149,6 +178,15 @@ static void test_parse_rejects_duration_without_digits(void **state)
     assert_parse_fails("-s");
 }
 
+/* RFC 3339: time-secfrac = "." 1*DIGIT. A dot with no digits is malformed. */
+static void test_parse_rejects_empty_fraction(void **state)
+{
+    (void)state;
+    assert_parse_fails("2026-11-25T07:39:36.Z");
+    assert_parse_fails("2026-11-25T07:39:36.");
+    assert_parse_fails("2026-11-25T07:39:36.+09:00");
+}
+
 static void test_format_known_instants(void **state)
 {
     char out[32];
@@ -156,20 +194,13 @@ static void test_format_known_instants(void **state)
     (void)state;
     assert_ptr_equal(time_format(0, out, sizeof(out)), out);
     assert_string_equal(out, "1970-01-01T00:00:00Z");
-    assert_string_equal(time_format(T_2026_11_25_073936, out, sizeof(out)),
-                        "2026-11-25T07:39:36Z");
-    assert_string_equal(time_format(INT64_C(1709164800), out, sizeof(out)),
-                        "2024-02-29T00:00:00Z");
-    assert_string_equal(time_format(INT64_C(1709251199), out, sizeof(out)),
-                        "2024-02-29T23:59:59Z");
-    assert_string_equal(time_format(INT64_C(1709251200), out, sizeof(out)),
-                        "2024-03-01T00:00:00Z");
-    assert_string_equal(time_format(INT64_C(951825600), out, sizeof(out)),
-                        "2000-02-29T12:00:00Z");
-    assert_string_equal(time_format(INT64_C(4107542400), out, sizeof(out)),
-                        "2100-03-01T00:00:00Z");
-    assert_string_equal(time_format(INT64_C(4107456000), out, sizeof(out)),
-                        "2100-02-28T00:00:00Z");
+    assert_string_equal(time_format(T_2026_11_25_073936, out, sizeof(out)), "2026-11-25T07:39:36Z");
+    assert_string_equal(time_format(INT64_C(1709164800), out, sizeof(out)), "2024-02-29T00:00:00Z");
+    assert_string_equal(time_format(INT64_C(1709251199), out, sizeof(out)), "2024-02-29T23:59:59Z");
+    assert_string_equal(time_format(INT64_C(1709251200), out, sizeof(out)), "2024-03-01T00:00:00Z");
+    assert_string_equal(time_format(INT64_C(951825600), out, sizeof(out)), "2000-02-29T12:00:00Z");
+    assert_string_equal(time_format(INT64_C(4107542400), out, sizeof(out)), "2100-03-01T00:00:00Z");
+    assert_string_equal(time_format(INT64_C(4107456000), out, sizeof(out)), "2100-02-28T00:00:00Z");
     assert_string_equal(time_format(INT64_C(253402300799), out, 21), "9999-12-31T23:59:59Z");
 }
 
@@ -267,6 +298,7 @@ int main(void)
         cmocka_unit_test(test_parse_rejects_invalid_dates),
         cmocka_unit_test(test_parse_rejects_garbage),
         cmocka_unit_test(test_parse_rejects_duration_without_digits),
+        cmocka_unit_test(test_parse_rejects_empty_fraction),
         cmocka_unit_test(test_format_known_instants),
         cmocka_unit_test(test_format_negative_times),
         cmocka_unit_test(test_format_small_cap_truncates),
