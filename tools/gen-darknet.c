@@ -46,6 +46,18 @@
  * indices, each with the last day it was hit (per-day distinct counts); per (source, day,
  * port, class) a bitmap of the hours active (distinct and new sources per hour); per
  * (hour, port, class) packets. Single-threaded.
+ *
+ * Truth JSON: darknet, start, hours, seed, format, linktype, scanner_threshold,
+ * victim_threshold; packets, bytes, sources, scanners, backscatter_victims (darknet IP
+ * packets only; scanners and victims qualify on at least one UTC day); classes {tcp_syn,
+ * udp, icmp_echo, backscatter, other}; fragments; outside; non_ip; frames (all written);
+ * top_sources (20 by packets, ties by address text: ip, packets, bytes, dsts, ports =
+ * distinct service port numbers including 0, scanner, victim, country, asn); top_ports (20
+ * (port, class) pairs by packets, ties by port then class: port, class, packets, sources);
+ * port_hours (for the top 5 pairs, then the worm pair unless among them, every hour in
+ * order: hour, port, class, packets, sources, new_sources); countries {CC: {packets,
+ * sources}}; asns {N: {packets, sources}}; worm {port, class, start_hour, sources = worm
+ * hosts that sent at least one packet}.
  */
 #include <errno.h>
 #include <math.h>
@@ -81,8 +93,17 @@ enum style { ST_MIRAI, ST_ZMAP, ST_MASSCAN, ST_NMAP, ST_OS };
 enum near_kind { NV_SYN, NV_ACK, NV_ONEPROBE, NV_ICMP, NV_UDP, NV_SPLIT };
 enum attack { VA_SYN, VA_UDP, VA_ICMP, VA_MIX };
 enum misc {
-    M_SYSLOG, M_NETFLOW, M_STALE, M_GRE, M_ESP, M_FRAG, M_FRAG_ORPHAN,
-    M_ICMP_OTHER, M_TRUNC, M_ODD_TCP, M_V6
+    M_SYSLOG,
+    M_NETFLOW,
+    M_STALE,
+    M_GRE,
+    M_ESP,
+    M_FRAG,
+    M_FRAG_ORPHAN,
+    M_ICMP_OTHER,
+    M_TRUNC,
+    M_ODD_TCP,
+    M_V6
 };
 enum pref { PREF_ANY, PREF_RESIDENTIAL, PREF_HOSTING };
 
@@ -102,8 +123,9 @@ enum pref { PREF_ANY, PREF_RESIDENTIAL, PREF_HOSTING };
 #define LT_SLL2   276
 
 /* ---- source address tables ---------------------------------------------------------
- * Ranges taken from @ip-location-db/asn for networks often seen in darknet data;
- * res = 0 for access (residential/mobile) networks, 1 for hosting and cloud. */
+ * Ranges taken from @ip-location-db/asn for networks often seen in darknet data, with a
+ * weight, and hosting = 0 for access (residential, mobile) networks, 1 for hosting and
+ * cloud (research scanners and DoS victims come from these, IoT bots from the others). */
 struct src_range {
     uint32_t lo, hi;
     uint8_t weight, hosting;
@@ -120,144 +142,144 @@ static const struct src_range src_v4[] = {
     {0x70e0d600u, 0x710500ffu, 14, 0}, /* AS4837 CHINA UNICOM China169 Backbo */
     {0x1bc00000u, 0x1bdfffffu, 14, 0}, /* AS4837 CHINA UNICOM China169 Backbo */
     {0x27400000u, 0x275fffffu, 14, 0}, /* AS4837 CHINA UNICOM China169 Backbo */
-    {0x24b54000u, 0x24bfffffu,  8, 0}, /* AS9808 China Mobile */
-    {0x24aa6000u, 0x24b4ffffu,  8, 0}, /* AS9808 China Mobile */
-    {0xb7dfca00u, 0xb7e7ffffu,  8, 0}, /* AS9808 China Mobile */
-    {0x2b230000u, 0x2b4cffffu,  6, 1}, /* AS37963 Hangzhou Alibaba Advertising */
-    {0x2b000000u, 0x2b21ffffu,  6, 1}, /* AS37963 Hangzhou Alibaba Advertising */
-    {0x2f5c0000u, 0x2f7bffffu,  6, 1}, /* AS37963 Hangzhou Alibaba Advertising */
-    {0x2bb00000u, 0x2bbfffffu,  5, 1}, /* AS45090 Shenzhen Tencent Computer Sy */
-    {0x2b880000u, 0x2b91ffffu,  5, 1}, /* AS45090 Shenzhen Tencent Computer Sy */
-    {0x31e80000u, 0x31ebffffu,  5, 1}, /* AS45090 Shenzhen Tencent Computer Sy */
+    {0x24b54000u, 0x24bfffffu, 8, 0},  /* AS9808 China Mobile */
+    {0x24aa6000u, 0x24b4ffffu, 8, 0},  /* AS9808 China Mobile */
+    {0xb7dfca00u, 0xb7e7ffffu, 8, 0},  /* AS9808 China Mobile */
+    {0x2b230000u, 0x2b4cffffu, 6, 1},  /* AS37963 Hangzhou Alibaba Advertising */
+    {0x2b000000u, 0x2b21ffffu, 6, 1},  /* AS37963 Hangzhou Alibaba Advertising */
+    {0x2f5c0000u, 0x2f7bffffu, 6, 1},  /* AS37963 Hangzhou Alibaba Advertising */
+    {0x2bb00000u, 0x2bbfffffu, 5, 1},  /* AS45090 Shenzhen Tencent Computer Sy */
+    {0x2b880000u, 0x2b91ffffu, 5, 1},  /* AS45090 Shenzhen Tencent Computer Sy */
+    {0x31e80000u, 0x31ebffffu, 5, 1},  /* AS45090 Shenzhen Tencent Computer Sy */
     {0x2d370000u, 0x2d37ffffu, 14, 1}, /* AS14061 DigitalOcean, LLC */
     {0x2e650000u, 0x2e65ffffu, 14, 1}, /* AS14061 DigitalOcean, LLC */
     {0x44b70000u, 0x44b7ffffu, 14, 1}, /* AS14061 DigitalOcean, LLC */
     {0x03600000u, 0x03cfffffu, 10, 1}, /* AS16509 Amazon.com, Inc. */
     {0xad600000u, 0xad9fffffu, 10, 1}, /* AS16509 Amazon.com, Inc. */
     {0xb8c00000u, 0xb8ffffffu, 10, 1}, /* AS16509 Amazon.com, Inc. */
-    {0x22060000u, 0x2264ffffu,  8, 1}, /* AS396982 Google LLC */
-    {0x22740000u, 0x22bbffffu,  8, 1}, /* AS396982 Google LLC */
-    {0x88400000u, 0x885fffffu,  8, 1}, /* AS396982 Google LLC */
-    {0xaceb8000u, 0xacefffffu,  4, 1}, /* AS63949 Akamai Technologies, Inc. */
-    {0xace86000u, 0xaceb3fffu,  4, 1}, /* AS63949 Akamai Technologies, Inc. */
-    {0xac680400u, 0xac69ffffu,  4, 1}, /* AS63949 Akamai Technologies, Inc. */
-    {0x2d4c0000u, 0x2d4dffffu,  4, 1}, /* AS20473 The Constant Company, LLC */
-    {0x2c210000u, 0x2c21ffffu,  4, 1}, /* AS20473 The Constant Company, LLC */
-    {0x2d200000u, 0x2d20ffffu,  4, 1}, /* AS20473 The Constant Company, LLC */
-    {0xcea82000u, 0xcea823ffu,  5, 1}, /* AS398324 Censys, Inc. */
-    {0x42849400u, 0x428494ffu,  5, 1}, /* AS398324 Censys, Inc. */
-    {0x42849900u, 0x428499ffu,  5, 1}, /* AS398324 Censys, Inc. */
-    {0xb8680000u, 0xb868b1ffu,  2, 1}, /* AS6939 Hurricane Electric LLC */
-    {0xd8da8000u, 0xd8dac8ffu,  2, 1}, /* AS6939 Hurricane Electric LLC */
-    {0x41138500u, 0x4113abffu,  2, 1}, /* AS6939 Hurricane Electric LLC */
-    {0xb2400000u, 0xb247ffffu,  6, 0}, /* AS12389 PJSC Rostelecom */
-    {0x25140000u, 0x2517ffffu,  6, 0}, /* AS12389 PJSC Rostelecom */
-    {0x5c7c0000u, 0x5c7fffffu,  6, 0}, /* AS12389 PJSC Rostelecom */
-    {0x57e40000u, 0x57e47fffu,  3, 1}, /* AS49505 JSC Selectel */
-    {0x88ea0000u, 0x88ea7bffu,  3, 1}, /* AS49505 JSC Selectel */
-    {0xb2488000u, 0xb248bfffu,  3, 1}, /* AS49505 JSC Selectel */
-    {0xbfb00000u, 0xbfb9dfffu,  6, 0}, /* AS28573 Claro NXT Telecomunicacoes L */
-    {0xb3880000u, 0xb38fffffu,  6, 0}, /* AS28573 Claro NXT Telecomunicacoes L */
-    {0xb3d85000u, 0xb3ddafffu,  6, 0}, /* AS28573 Claro NXT Telecomunicacoes L */
-    {0xb3b00000u, 0xb3bbffffu,  5, 0}, /* AS18881 TELEFONICA BRASIL S.A */
-    {0xbf1f3000u, 0xbf23bfffu,  5, 0}, /* AS18881 TELEFONICA BRASIL S.A */
-    {0xb1100000u, 0xb113ffffu,  5, 0}, /* AS18881 TELEFONICA BRASIL S.A */
-    {0x75c00000u, 0x75ffffffu,  6, 0}, /* AS9829 Bharat Sanchar Nigam Ltd */
-    {0x3b580000u, 0x3b63ffffu,  6, 0}, /* AS9829 Bharat Sanchar Nigam Ltd */
-    {0x3d000000u, 0x3d03ffffu,  6, 0}, /* AS9829 Bharat Sanchar Nigam Ltd */
-    {0x6ac32000u, 0x6ac6ffffu,  4, 0}, /* AS45609 Bharti Airtel Limited */
-    {0x6adbb800u, 0x6adebfffu,  4, 0}, /* AS45609 Bharti Airtel Limited */
-    {0x1b3b0000u, 0x1b3dc3ffu,  4, 0}, /* AS45609 Bharti Airtel Limited */
-    {0xabe21000u, 0xabf205ffu,  6, 0}, /* AS7552 Viettel Group */
-    {0xabf4c800u, 0xabffffffu,  6, 0}, /* AS7552 Viettel Group */
-    {0x1b47e800u, 0x1b4fffffu,  6, 0}, /* AS7552 Viettel Group */
-    {0x0ea00000u, 0x0ebfffffu,  5, 0}, /* AS45899 VNPT Corp */
-    {0x71a00000u, 0x71bfffffu,  5, 0}, /* AS45899 VNPT Corp */
-    {0x0ee20000u, 0x0effffffu,  5, 0}, /* AS45899 VNPT Corp */
-    {0xafd6b800u, 0xafffffffu,  6, 0}, /* AS4766 Korea Telecom */
-    {0x0e3fc000u, 0x0e5fffffu,  6, 0}, /* AS4766 Korea Telecom */
-    {0x73000000u, 0x731507ffu,  6, 0}, /* AS4766 Korea Telecom */
-    {0x01a00000u, 0x01afffffu,  5, 0}, /* AS3462 Chunghwa Telecom Co., Ltd. */
-    {0x24e00000u, 0x24efffffu,  5, 0}, /* AS3462 Chunghwa Telecom Co., Ltd. */
-    {0x3b700000u, 0x3b7fffffu,  5, 0}, /* AS3462 Chunghwa Telecom Co., Ltd. */
-    {0x59f8a000u, 0x59f8afffu,  5, 1}, /* AS202425 IP Volume inc */
-    {0x5e663000u, 0x5e663fffu,  5, 1}, /* AS202425 IP Volume inc */
-    {0x5dae5800u, 0x5dae5fffu,  5, 1}, /* AS202425 IP Volume inc */
-    {0x55110000u, 0x5511ffffu,  3, 1}, /* AS60781 LeaseWeb Netherlands B.V. */
-    {0x5fd30000u, 0x5fd3ffffu,  3, 1}, /* AS60781 LeaseWeb Netherlands B.V. */
-    {0x054f4000u, 0x054f7fffu,  3, 1}, /* AS60781 LeaseWeb Netherlands B.V. */
-    {0x021c0000u, 0x021dffffu,  6, 1}, /* AS24940 Hetzner Online GmbH */
-    {0x2ee00000u, 0x2ee1ffffu,  6, 1}, /* AS24940 Hetzner Online GmbH */
-    {0x310c0000u, 0x310dffffu,  6, 1}, /* AS24940 Hetzner Online GmbH */
-    {0xa1614000u, 0xa161bdffu,  4, 1}, /* AS51167 Contabo GmbH */
-    {0x05bd8000u, 0x05bdbfffu,  4, 1}, /* AS51167 Contabo GmbH */
-    {0x0d8c8000u, 0x0d8cbfffu,  4, 1}, /* AS51167 Contabo GmbH */
-    {0x36240000u, 0x3627ffffu,  6, 1}, /* AS16276 OVH SAS */
-    {0x39800000u, 0x3983ffffu,  6, 1}, /* AS16276 OVH SAS */
-    {0x33fe0000u, 0x33ffffffu,  6, 1}, /* AS16276 OVH SAS */
-    {0x55600000u, 0x556fffffu,  4, 0}, /* AS9121 Turk Telekomunikasyon Anonim */
-    {0x5f000000u, 0x5f0fffffu,  4, 0}, /* AS9121 Turk Telekomunikasyon Anonim */
-    {0x58f20000u, 0x58ffffffu,  4, 0}, /* AS9121 Turk Telekomunikasyon Anonim */
-    {0x9cc00000u, 0x9cdfffffu,  4, 0}, /* AS8452 TE-AS */
-    {0xc5200000u, 0xc53fffffu,  4, 0}, /* AS8452 TE-AS */
-    {0x29200000u, 0x292fffffu,  4, 0}, /* AS8452 TE-AS */
-    {0x24421700u, 0x245fffffu,  4, 0}, /* AS7713 Telekomunikasi Indonesia (PT */
-    {0xb4f0f600u, 0xb4feffffu,  4, 0}, /* AS7713 Telekomunikasi Indonesia (PT */
-    {0x7da00000u, 0x7da7ffffu,  4, 0}, /* AS7713 Telekomunikasi Indonesia (PT */
-    {0xbdab2000u, 0xbdb73fffu,  3, 0}, /* AS8151 Uninet S.A. de C.V. */
-    {0xbb820000u, 0xbb8d29ffu,  3, 0}, /* AS8151 Uninet S.A. de C.V. */
-    {0xbddffa00u, 0xbde905ffu,  3, 0}, /* AS8151 Uninet S.A. de C.V. */
-    {0x05e80000u, 0x05efa7ffu,  3, 0}, /* AS58224 Iran Telecommunication Compa */
-    {0x02b70000u, 0x02b9fdffu,  3, 0}, /* AS58224 Iran Telecommunication Compa */
-    {0x02be0000u, 0x02bfffffu,  3, 0}, /* AS58224 Iran Telecommunication Compa */
-    {0x0ee10000u, 0x0ee1ffffu,  4, 0}, /* AS135905 VIETNAM POSTS AND TELECOMMUN */
-    {0x7b1f1b00u, 0x7b1f2fffu,  4, 0}, /* AS135905 VIETNAM POSTS AND TELECOMMUN */
-    {0x67521400u, 0x67521bffu,  4, 0}, /* AS135905 VIETNAM POSTS AND TELECOMMUN */
-    {0x6fc00000u, 0x6fcaf1ffu,  3, 0}, /* AS4808 China Unicom Beijing Provinc */
-    {0xddd80000u, 0xdddfffffu,  3, 0}, /* AS4808 China Unicom Beijing Provinc */
-    {0x7b758e00u, 0x7b7d1cffu,  3, 0}, /* AS4808 China Unicom Beijing Provinc */
-    {0x57ecb000u, 0x57ecb0ffu,  3, 1}, /* AS211298 Driftnet Ltd */
-    {0xb9f78900u, 0xb9f789ffu,  3, 1}, /* AS211298 Driftnet Ltd */
-    {0xc1a37d00u, 0xc1a37dffu,  3, 1}, /* AS211298 Driftnet Ltd */
-    {0x92460800u, 0x9246d7ffu,  3, 1}, /* AS9009 M247 Europe SRL */
-    {0x6a308000u, 0x6a313fffu,  3, 1}, /* AS9009 M247 Europe SRL */
-    {0x6a318000u, 0x6a31ffffu,  3, 1}, /* AS9009 M247 Europe SRL */
+    {0x22060000u, 0x2264ffffu, 8, 1},  /* AS396982 Google LLC */
+    {0x22740000u, 0x22bbffffu, 8, 1},  /* AS396982 Google LLC */
+    {0x88400000u, 0x885fffffu, 8, 1},  /* AS396982 Google LLC */
+    {0xaceb8000u, 0xacefffffu, 4, 1},  /* AS63949 Akamai Technologies, Inc. */
+    {0xace86000u, 0xaceb3fffu, 4, 1},  /* AS63949 Akamai Technologies, Inc. */
+    {0xac680400u, 0xac69ffffu, 4, 1},  /* AS63949 Akamai Technologies, Inc. */
+    {0x2d4c0000u, 0x2d4dffffu, 4, 1},  /* AS20473 The Constant Company, LLC */
+    {0x2c210000u, 0x2c21ffffu, 4, 1},  /* AS20473 The Constant Company, LLC */
+    {0x2d200000u, 0x2d20ffffu, 4, 1},  /* AS20473 The Constant Company, LLC */
+    {0xcea82000u, 0xcea823ffu, 5, 1},  /* AS398324 Censys, Inc. */
+    {0x42849400u, 0x428494ffu, 5, 1},  /* AS398324 Censys, Inc. */
+    {0x42849900u, 0x428499ffu, 5, 1},  /* AS398324 Censys, Inc. */
+    {0xb8680000u, 0xb868b1ffu, 2, 1},  /* AS6939 Hurricane Electric LLC */
+    {0xd8da8000u, 0xd8dac8ffu, 2, 1},  /* AS6939 Hurricane Electric LLC */
+    {0x41138500u, 0x4113abffu, 2, 1},  /* AS6939 Hurricane Electric LLC */
+    {0xb2400000u, 0xb247ffffu, 6, 0},  /* AS12389 PJSC Rostelecom */
+    {0x25140000u, 0x2517ffffu, 6, 0},  /* AS12389 PJSC Rostelecom */
+    {0x5c7c0000u, 0x5c7fffffu, 6, 0},  /* AS12389 PJSC Rostelecom */
+    {0x57e40000u, 0x57e47fffu, 3, 1},  /* AS49505 JSC Selectel */
+    {0x88ea0000u, 0x88ea7bffu, 3, 1},  /* AS49505 JSC Selectel */
+    {0xb2488000u, 0xb248bfffu, 3, 1},  /* AS49505 JSC Selectel */
+    {0xbfb00000u, 0xbfb9dfffu, 6, 0},  /* AS28573 Claro NXT Telecomunicacoes L */
+    {0xb3880000u, 0xb38fffffu, 6, 0},  /* AS28573 Claro NXT Telecomunicacoes L */
+    {0xb3d85000u, 0xb3ddafffu, 6, 0},  /* AS28573 Claro NXT Telecomunicacoes L */
+    {0xb3b00000u, 0xb3bbffffu, 5, 0},  /* AS18881 TELEFONICA BRASIL S.A */
+    {0xbf1f3000u, 0xbf23bfffu, 5, 0},  /* AS18881 TELEFONICA BRASIL S.A */
+    {0xb1100000u, 0xb113ffffu, 5, 0},  /* AS18881 TELEFONICA BRASIL S.A */
+    {0x75c00000u, 0x75ffffffu, 6, 0},  /* AS9829 Bharat Sanchar Nigam Ltd */
+    {0x3b580000u, 0x3b63ffffu, 6, 0},  /* AS9829 Bharat Sanchar Nigam Ltd */
+    {0x3d000000u, 0x3d03ffffu, 6, 0},  /* AS9829 Bharat Sanchar Nigam Ltd */
+    {0x6ac32000u, 0x6ac6ffffu, 4, 0},  /* AS45609 Bharti Airtel Limited */
+    {0x6adbb800u, 0x6adebfffu, 4, 0},  /* AS45609 Bharti Airtel Limited */
+    {0x1b3b0000u, 0x1b3dc3ffu, 4, 0},  /* AS45609 Bharti Airtel Limited */
+    {0xabe21000u, 0xabf205ffu, 6, 0},  /* AS7552 Viettel Group */
+    {0xabf4c800u, 0xabffffffu, 6, 0},  /* AS7552 Viettel Group */
+    {0x1b47e800u, 0x1b4fffffu, 6, 0},  /* AS7552 Viettel Group */
+    {0x0ea00000u, 0x0ebfffffu, 5, 0},  /* AS45899 VNPT Corp */
+    {0x71a00000u, 0x71bfffffu, 5, 0},  /* AS45899 VNPT Corp */
+    {0x0ee20000u, 0x0effffffu, 5, 0},  /* AS45899 VNPT Corp */
+    {0xafd6b800u, 0xafffffffu, 6, 0},  /* AS4766 Korea Telecom */
+    {0x0e3fc000u, 0x0e5fffffu, 6, 0},  /* AS4766 Korea Telecom */
+    {0x73000000u, 0x731507ffu, 6, 0},  /* AS4766 Korea Telecom */
+    {0x01a00000u, 0x01afffffu, 5, 0},  /* AS3462 Chunghwa Telecom Co., Ltd. */
+    {0x24e00000u, 0x24efffffu, 5, 0},  /* AS3462 Chunghwa Telecom Co., Ltd. */
+    {0x3b700000u, 0x3b7fffffu, 5, 0},  /* AS3462 Chunghwa Telecom Co., Ltd. */
+    {0x59f8a000u, 0x59f8afffu, 5, 1},  /* AS202425 IP Volume inc */
+    {0x5e663000u, 0x5e663fffu, 5, 1},  /* AS202425 IP Volume inc */
+    {0x5dae5800u, 0x5dae5fffu, 5, 1},  /* AS202425 IP Volume inc */
+    {0x55110000u, 0x5511ffffu, 3, 1},  /* AS60781 LeaseWeb Netherlands B.V. */
+    {0x5fd30000u, 0x5fd3ffffu, 3, 1},  /* AS60781 LeaseWeb Netherlands B.V. */
+    {0x054f4000u, 0x054f7fffu, 3, 1},  /* AS60781 LeaseWeb Netherlands B.V. */
+    {0x021c0000u, 0x021dffffu, 6, 1},  /* AS24940 Hetzner Online GmbH */
+    {0x2ee00000u, 0x2ee1ffffu, 6, 1},  /* AS24940 Hetzner Online GmbH */
+    {0x310c0000u, 0x310dffffu, 6, 1},  /* AS24940 Hetzner Online GmbH */
+    {0xa1614000u, 0xa161bdffu, 4, 1},  /* AS51167 Contabo GmbH */
+    {0x05bd8000u, 0x05bdbfffu, 4, 1},  /* AS51167 Contabo GmbH */
+    {0x0d8c8000u, 0x0d8cbfffu, 4, 1},  /* AS51167 Contabo GmbH */
+    {0x36240000u, 0x3627ffffu, 6, 1},  /* AS16276 OVH SAS */
+    {0x39800000u, 0x3983ffffu, 6, 1},  /* AS16276 OVH SAS */
+    {0x33fe0000u, 0x33ffffffu, 6, 1},  /* AS16276 OVH SAS */
+    {0x55600000u, 0x556fffffu, 4, 0},  /* AS9121 Turk Telekomunikasyon Anonim */
+    {0x5f000000u, 0x5f0fffffu, 4, 0},  /* AS9121 Turk Telekomunikasyon Anonim */
+    {0x58f20000u, 0x58ffffffu, 4, 0},  /* AS9121 Turk Telekomunikasyon Anonim */
+    {0x9cc00000u, 0x9cdfffffu, 4, 0},  /* AS8452 TE-AS */
+    {0xc5200000u, 0xc53fffffu, 4, 0},  /* AS8452 TE-AS */
+    {0x29200000u, 0x292fffffu, 4, 0},  /* AS8452 TE-AS */
+    {0x24421700u, 0x245fffffu, 4, 0},  /* AS7713 Telekomunikasi Indonesia (PT */
+    {0xb4f0f600u, 0xb4feffffu, 4, 0},  /* AS7713 Telekomunikasi Indonesia (PT */
+    {0x7da00000u, 0x7da7ffffu, 4, 0},  /* AS7713 Telekomunikasi Indonesia (PT */
+    {0xbdab2000u, 0xbdb73fffu, 3, 0},  /* AS8151 Uninet S.A. de C.V. */
+    {0xbb820000u, 0xbb8d29ffu, 3, 0},  /* AS8151 Uninet S.A. de C.V. */
+    {0xbddffa00u, 0xbde905ffu, 3, 0},  /* AS8151 Uninet S.A. de C.V. */
+    {0x05e80000u, 0x05efa7ffu, 3, 0},  /* AS58224 Iran Telecommunication Compa */
+    {0x02b70000u, 0x02b9fdffu, 3, 0},  /* AS58224 Iran Telecommunication Compa */
+    {0x02be0000u, 0x02bfffffu, 3, 0},  /* AS58224 Iran Telecommunication Compa */
+    {0x0ee10000u, 0x0ee1ffffu, 4, 0},  /* AS135905 VIETNAM POSTS AND TELECOMMUN */
+    {0x7b1f1b00u, 0x7b1f2fffu, 4, 0},  /* AS135905 VIETNAM POSTS AND TELECOMMUN */
+    {0x67521400u, 0x67521bffu, 4, 0},  /* AS135905 VIETNAM POSTS AND TELECOMMUN */
+    {0x6fc00000u, 0x6fcaf1ffu, 3, 0},  /* AS4808 China Unicom Beijing Provinc */
+    {0xddd80000u, 0xdddfffffu, 3, 0},  /* AS4808 China Unicom Beijing Provinc */
+    {0x7b758e00u, 0x7b7d1cffu, 3, 0},  /* AS4808 China Unicom Beijing Provinc */
+    {0x57ecb000u, 0x57ecb0ffu, 3, 1},  /* AS211298 Driftnet Ltd */
+    {0xb9f78900u, 0xb9f789ffu, 3, 1},  /* AS211298 Driftnet Ltd */
+    {0xc1a37d00u, 0xc1a37dffu, 3, 1},  /* AS211298 Driftnet Ltd */
+    {0x92460800u, 0x9246d7ffu, 3, 1},  /* AS9009 M247 Europe SRL */
+    {0x6a308000u, 0x6a313fffu, 3, 1},  /* AS9009 M247 Europe SRL */
+    {0x6a318000u, 0x6a31ffffu, 3, 1},  /* AS9009 M247 Europe SRL */
 };
 static const struct src_range6 src_v6[] = {
     {0x240e01084bc10000ull, 0x10000000000ull, 6, 0}, /* AS4134 Chinanet */
     {0x240e097d80010000ull, 0x10000000000ull, 6, 0}, /* AS4134 Chinanet */
-    {0x2408822e00000000ull, 0xc00000000ull, 3, 0}, /* AS4837 CHINA UNICOM China169 Backbo */
-    {0x240884f400000000ull, 0xc00000000ull, 3, 0}, /* AS4837 CHINA UNICOM China169 Backbo */
-    {0x2409812000000000ull, 0xfe00000000ull, 3, 0}, /* AS9808 China Mobile */
-    {0x2409822000000000ull, 0xfe00000000ull, 3, 0}, /* AS9808 China Mobile */
-    {0x2400618001000000ull, 0x1000000ull, 8, 1}, /* AS14061 DigitalOcean, LLC */
-    {0x2a03b0c0000200d0ull, 0x1ff30ull, 8, 1}, /* AS14061 DigitalOcean, LLC */
-    {0x2600f00000000000ull, 0xf000110000ull, 5, 1}, /* AS16509 Amazon.com, Inc. */
-    {0x2406da1a10000000ull, 0x8670200000ull, 5, 1}, /* AS16509 Amazon.com, Inc. */
-    {0x2a06be8000000000ull, 0x800000000ull, 6, 1}, /* AS24940 Hetzner Online GmbH */
-    {0x2a11e98000000000ull, 0x800000000ull, 6, 1}, /* AS24940 Hetzner Online GmbH */
-    {0x24021f0000000000ull, 0x100000000ull, 4, 1}, /* AS16276 OVH SAS */
-    {0x26042dc000000000ull, 0x100000000ull, 4, 1}, /* AS16276 OVH SAS */
+    {0x2408822e00000000ull, 0xc00000000ull, 3, 0},   /* AS4837 CHINA UNICOM China169 Backbo */
+    {0x240884f400000000ull, 0xc00000000ull, 3, 0},   /* AS4837 CHINA UNICOM China169 Backbo */
+    {0x2409812000000000ull, 0xfe00000000ull, 3, 0},  /* AS9808 China Mobile */
+    {0x2409822000000000ull, 0xfe00000000ull, 3, 0},  /* AS9808 China Mobile */
+    {0x2400618001000000ull, 0x1000000ull, 8, 1},     /* AS14061 DigitalOcean, LLC */
+    {0x2a03b0c0000200d0ull, 0x1ff30ull, 8, 1},       /* AS14061 DigitalOcean, LLC */
+    {0x2600f00000000000ull, 0xf000110000ull, 5, 1},  /* AS16509 Amazon.com, Inc. */
+    {0x2406da1a10000000ull, 0x8670200000ull, 5, 1},  /* AS16509 Amazon.com, Inc. */
+    {0x2a06be8000000000ull, 0x800000000ull, 6, 1},   /* AS24940 Hetzner Online GmbH */
+    {0x2a11e98000000000ull, 0x800000000ull, 6, 1},   /* AS24940 Hetzner Online GmbH */
+    {0x24021f0000000000ull, 0x100000000ull, 4, 1},   /* AS16276 OVH SAS */
+    {0x26042dc000000000ull, 0x100000000ull, 4, 1},   /* AS16276 OVH SAS */
     {0x2600700000000000ull, 0x10000000000ull, 3, 1}, /* AS6939 Hurricane Electric LLC */
-    {0x2a09258000000000ull, 0x800000000ull, 3, 1}, /* AS6939 Hurricane Electric LLC */
-    {0x26003c0000000000ull, 0x1100000000ull, 4, 1}, /* AS63949 Akamai Technologies, Inc. */
-    {0x26003c1300000000ull, 0x900000000ull, 4, 1}, /* AS63949 Akamai Technologies, Inc. */
-    {0x2631800800000000ull, 0x800000000ull, 5, 1}, /* AS396982 Google LLC */
-    {0x2a04720000000000ull, 0x800000000ull, 5, 1}, /* AS396982 Google LLC */
+    {0x2a09258000000000ull, 0x800000000ull, 3, 1},   /* AS6939 Hurricane Electric LLC */
+    {0x26003c0000000000ull, 0x1100000000ull, 4, 1},  /* AS63949 Akamai Technologies, Inc. */
+    {0x26003c1300000000ull, 0x900000000ull, 4, 1},   /* AS63949 Akamai Technologies, Inc. */
+    {0x2631800800000000ull, 0x800000000ull, 5, 1},   /* AS396982 Google LLC */
+    {0x2a04720000000000ull, 0x800000000ull, 5, 1},   /* AS396982 Google LLC */
     {0x2408401700000000ull, 0x10000000000ull, 3, 1}, /* AS37963 Hangzhou Alibaba Advertising */
-    {0x2408400000000000ull, 0x1600000000ull, 3, 1}, /* AS37963 Hangzhou Alibaba Advertising */
-    {0x2401d80000000000ull, 0x100000000ull, 2, 0}, /* AS7552 Viettel Group */
-    {0x2402080000000000ull, 0x100000000ull, 2, 0}, /* AS7552 Viettel Group */
-    {0x240000e100000000ull, 0x100000000ull, 2, 0}, /* AS4766 Korea Telecom */
-    {0x2400015600000000ull, 0x100000000ull, 2, 0}, /* AS4766 Korea Telecom */
-    {0x2001b04238010000ull, 0x3dc7ff0000ull, 2, 0}, /* AS3462 Chunghwa Telecom Co., Ltd. */
-    {0x2001b03000000000ull, 0x280ff0001ull, 2, 0}, /* AS3462 Chunghwa Telecom Co., Ltd. */
-    {0x2804014dec000000ull, 0x2000000ull, 2, 0}, /* AS28573 Claro NXT Telecomunicacoes L */
-    {0x2804014c03100000ull, 0x1f00000ull, 2, 0}, /* AS28573 Claro NXT Telecomunicacoes L */
-    {0x2a05f48000000000ull, 0x800000000ull, 3, 1}, /* AS20473 The Constant Company, LLC */
-    {0x2a0f3e0000000000ull, 0x800000000ull, 3, 1}, /* AS20473 The Constant Company, LLC */
-    {0x2a02c20200000000ull, 0x600000000ull, 3, 1}, /* AS51167 Contabo GmbH */
-    {0x2605a14000000000ull, 0x400000000ull, 3, 1}, /* AS51167 Contabo GmbH */
+    {0x2408400000000000ull, 0x1600000000ull, 3, 1},  /* AS37963 Hangzhou Alibaba Advertising */
+    {0x2401d80000000000ull, 0x100000000ull, 2, 0},   /* AS7552 Viettel Group */
+    {0x2402080000000000ull, 0x100000000ull, 2, 0},   /* AS7552 Viettel Group */
+    {0x240000e100000000ull, 0x100000000ull, 2, 0},   /* AS4766 Korea Telecom */
+    {0x2400015600000000ull, 0x100000000ull, 2, 0},   /* AS4766 Korea Telecom */
+    {0x2001b04238010000ull, 0x3dc7ff0000ull, 2, 0},  /* AS3462 Chunghwa Telecom Co., Ltd. */
+    {0x2001b03000000000ull, 0x280ff0001ull, 2, 0},   /* AS3462 Chunghwa Telecom Co., Ltd. */
+    {0x2804014dec000000ull, 0x2000000ull, 2, 0},     /* AS28573 Claro NXT Telecomunicacoes L */
+    {0x2804014c03100000ull, 0x1f00000ull, 2, 0},     /* AS28573 Claro NXT Telecomunicacoes L */
+    {0x2a05f48000000000ull, 0x800000000ull, 3, 1},   /* AS20473 The Constant Company, LLC */
+    {0x2a0f3e0000000000ull, 0x800000000ull, 3, 1},   /* AS20473 The Constant Company, LLC */
+    {0x2a02c20200000000ull, 0x600000000ull, 3, 1},   /* AS51167 Contabo GmbH */
+    {0x2605a14000000000ull, 0x400000000ull, 3, 1},   /* AS51167 Contabo GmbH */
 };
 
 /* ---- port weights ---------------------------------------------------------------- */
@@ -268,15 +290,15 @@ struct port_w {
     uint8_t w;
 };
 static const struct port_w tcp_ports[] = {
-    {23, 'T', 40},   {2323, 'T', 6}, {445, 'T', 30},  {22, 'T', 28},   {80, 'T', 24},
-    {8080, 'T', 14}, {443, 'T', 14}, {3389, 'T', 16}, {5555, 'T', 8},  {37215, 'T', 3},
-    {52869, 'T', 3}, {81, 'T', 5},   {8443, 'T', 6},  {1433, 'T', 8},  {3306, 'T', 7},
-    {6379, 'T', 6},  {5900, 'T', 6}, {21, 'T', 6},    {25, 'T', 5},    {7547, 'T', 4},
-    {8000, 'T', 4},  {9200, 'T', 3}, {2375, 'T', 3},  {8088, 'T', 3},  {60001, 'T', 2},
+    {23, 'T', 40},   {2323, 'T', 6}, {445, 'T', 30},  {22, 'T', 28},  {80, 'T', 24},
+    {8080, 'T', 14}, {443, 'T', 14}, {3389, 'T', 16}, {5555, 'T', 8}, {37215, 'T', 3},
+    {52869, 'T', 3}, {81, 'T', 5},   {8443, 'T', 6},  {1433, 'T', 8}, {3306, 'T', 7},
+    {6379, 'T', 6},  {5900, 'T', 6}, {21, 'T', 6},    {25, 'T', 5},   {7547, 'T', 4},
+    {8000, 'T', 4},  {9200, 'T', 3}, {2375, 'T', 3},  {8088, 'T', 3}, {60001, 'T', 2},
 };
 static const struct port_w iot_ports[] = {
-    {23, 'T', 20},    {2323, 'T', 5}, {5555, 'T', 6}, {37215, 'T', 6}, {52869, 'T', 5},
-    {81, 'T', 4},     {8080, 'T', 6}, {80, 'T', 5},   {7547, 'T', 4},  {60001, 'T', 2},
+    {23, 'T', 20}, {2323, 'T', 5}, {5555, 'T', 6}, {37215, 'T', 6}, {52869, 'T', 5},
+    {81, 'T', 4},  {8080, 'T', 6}, {80, 'T', 5},   {7547, 'T', 4},  {60001, 'T', 2},
 };
 static const struct port_w udp_ports[] = {
     {53, 'U', 5},    {123, 'U', 4}, {161, 'U', 3}, {1900, 'U', 3}, {5060, 'U', 4},
@@ -285,15 +307,14 @@ static const struct port_w udp_ports[] = {
 
 /* ---- UDP probe and other payloads ---------------------------------------------------- */
 
-static const uint8_t pl_dns[] = {0x4a, 0x21, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
-                                 3, 'w', 'w', 'w', 6, 'g', 'o', 'o', 'g', 'l', 'e',
-                                 3, 'c', 'o', 'm', 0, 0, 1, 0, 1};
+static const uint8_t pl_dns[] = {0x4a, 0x21, 0x01, 0x00, 0,   1, 0,   0,   0,   0,   0,
+                                 0,    3,    'w',  'w',  'w', 6, 'g', 'o', 'o', 'g', 'l',
+                                 'e',  3,    'c',  'o',  'm', 0, 0,   1,   0,   1};
 static const uint8_t pl_ntp_monlist[] = {0x17, 0x00, 0x03, 0x2a, 0, 0, 0, 0};
 static const uint8_t pl_snmp[] = {0x30, 0x29, 0x02, 0x01, 0x01, 0x04, 0x06, 'p',  'u',  'b',  'l',
-                                  'i',  'c',  0xa0, 0x1c, 0x02, 0x04, 0x1f, 0x3a, 0x51, 0x07,
-                                  0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c,
-                                  0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00,
-                                  0x05, 0x00};
+                                  'i',  'c',  0xa0, 0x1c, 0x02, 0x04, 0x1f, 0x3a, 0x51, 0x07, 0x02,
+                                  0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08,
+                                  0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00};
 static const char pl_ssdp[] = "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
                               "MAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n\r\n";
 static const char pl_sip[] = "OPTIONS sip:100@203.0.113.1 SIP/2.0\r\n"
@@ -528,10 +549,10 @@ struct srcst {
 struct truth {
     uint64_t packets, bytes, frags, outside, non_ip, frames;
     uint64_t cls[C_N];
-    uint64_t *pc;        /* [class * 65536 + port] packets over the period */
-    struct map64 hpc;    /* (hour << 19 | class << 16 | port) + 1 -> packets */
-    struct map64 spcd;   /* (src << 32 | day << 19 | class << 16 | port) -> hour bitmap */
-    struct srcst *src;   /* by entity index */
+    uint64_t *pc;      /* [class * 65536 + port] packets over the period */
+    struct map64 hpc;  /* (hour << 19 | class << 16 | port) + 1 -> packets */
+    struct map64 spcd; /* (src << 32 | day << 19 | class << 16 | port) -> hour bitmap */
+    struct srcst *src; /* by entity index */
 };
 
 struct ev {
@@ -759,8 +780,8 @@ static size_t mk_tcp(uint8_t *p, const struct ipsp *s, const struct tcpf *t)
     return hl + tl;
 }
 
-static size_t mk_udp(uint8_t *p, const struct ipsp *s, uint16_t sp, uint16_t dp,
-                     const void *pl, size_t n)
+static size_t mk_udp(uint8_t *p, const struct ipsp *s, uint16_t sp, uint16_t dp, const void *pl,
+                     size_t n)
 {
     size_t tl = 8 + n, hl = ip_write(p, s, 17, tl);
     uint8_t *q = p + hl;
@@ -1027,8 +1048,8 @@ static enum err_code ent_add(struct gen *g, struct ent **out, struct err *e)
     return ERR_OK;
 }
 
-static enum err_code pool_add(struct gen *g, uint16_t port, uint8_t proto, uint32_t w,
-                              bool first, struct err *e)
+static enum err_code pool_add(struct gen *g, uint16_t port, uint8_t proto, uint32_t w, bool first,
+                              struct err *e)
 {
     enum err_code rc = grow((void **)&g->pool, &g->cappool, g->npool + 1, sizeof(struct pport), e);
     if (rc != ERR_OK)
@@ -1133,8 +1154,7 @@ static enum err_code scan_ports(struct gen *g, struct ent *en, struct err *e)
         bool big = en->prof == P_RESEARCH;
         rc = pool_pick(g, tcp_ports, NELEM(tcp_ports), big ? rng_range(r, 8, 20) : 1, true, e);
         if (rc == ERR_OK)
-            rc = pool_pick(g, udp_ports, NELEM(udp_ports), big ? rng_range(r, 2, 4) : 1, false,
-                           e);
+            rc = pool_pick(g, udp_ports, NELEM(udp_ports), big ? rng_range(r, 2, 4) : 1, false, e);
         if (rc == ERR_OK)
             rc = pool_add(g, 0, 'I', 300, false, e);
         break;
@@ -1224,7 +1244,7 @@ static enum err_code add_scanners(struct gen *g, double budget, struct err *e)
     for (uint32_t k = 1; k <= n; k++) {
         struct ent *en;
         enum prof prof = k <= research ? P_RESEARCH : draw_profile(&g->rp);
-        enum pref pref = prof == P_RESEARCH              ? PREF_HOSTING
+        enum pref pref = prof == P_RESEARCH                 ? PREF_HOSTING
                          : prof == P_MIRAI || prof == P_IOT ? PREF_RESIDENTIAL
                                                             : PREF_ANY;
         bool v6 = rng_chance(&g->rp, g->o.ipv6_share);
@@ -1251,8 +1271,8 @@ static enum err_code add_vertical(struct gen *g, double budget, struct err *e)
     uint32_t n = g->o.scanners / 4000 > 2 ? g->o.scanners / 4000 : 2;
     for (uint32_t i = 0; i < n; i++) {
         struct ent *en;
-        enum err_code rc = new_source(g, &en, K_VERT, i == 1 && g->o.ipv6_share > 0,
-                                      PREF_HOSTING, e);
+        enum err_code rc =
+            new_source(g, &en, K_VERT, i == 1 && g->o.ipv6_share > 0, PREF_HOSTING, e);
         if (rc != ERR_OK)
             return rc;
         en->style = (uint8_t)(rng_chance(&g->rp, 0.5) ? ST_NMAP : ST_MASSCAN);
@@ -1262,9 +1282,9 @@ static enum err_code add_vertical(struct gen *g, double budget, struct err *e)
         rc = dl_distinct(g, en, rng_range(&g->rp, 1, 8), e);
         if (rc != ERR_OK)
             return rc;
-        set_rate(g, en, budget / n * (0.5 + rng_unit(&g->rp)));
+        en->sched = S_RATE;
         en->pact = (float)(rng_range(&g->rp, 2, 6) / 24.0);
-        en->lam = (float)(budget / n / (en->pact * g->o.hours));
+        en->lam = (float)(budget / n * (0.5 + rng_unit(&g->rp)) / (en->pact * g->o.hours));
     }
     return ERR_OK;
 }
@@ -1283,9 +1303,9 @@ static enum err_code add_near(struct gen *g, struct err *e)
         uint8_t k, count;
         bool v6;
     } cases[] = {
-        {NV_SYN, 15, 20, false},  {NV_SYN, 16, 24, false},  {NV_SYN, 17, 17, false},
-        {NV_SYN, 15, 200, false}, {NV_ACK, 16, 16, false},  {NV_ONEPROBE, 16, 20, false},
-        {NV_ICMP, 16, 16, false}, {NV_UDP, 16, 16, false},  {NV_SPLIT, 20, 10, false},
+        {NV_SYN, 15, 20, false},  {NV_SYN, 16, 24, false}, {NV_SYN, 17, 17, false},
+        {NV_SYN, 15, 200, false}, {NV_ACK, 16, 16, false}, {NV_ONEPROBE, 16, 20, false},
+        {NV_ICMP, 16, 16, false}, {NV_UDP, 16, 16, false}, {NV_SPLIT, 20, 10, false},
         {NV_SYN, 16, 16, true},   {NV_SYN, 15, 30, true},
     };
     static const uint16_t ports[] = {22, 23, 445, 80, 3389, 8080};
@@ -1341,8 +1361,8 @@ static enum err_code add_worm(struct gen *g, double budget, struct err *e)
         active_hours += (g->o.hours - en->c) - en->c2 / (double)HOUR_US;
     }
     double lam = budget / (active_hours * 0.95);
-    if (lam < 3)
-        lam = 3; /* an infected host keeps scanning, whatever the packet budget */
+    if (lam < 3 && budget > 0)
+        lam = 3; /* an infected host keeps scanning, however small the packet budget */
     for (uint32_t i = first; i < g->nent; i++)
         g->ent[i].lam = (float)lam;
     return ERR_OK;
@@ -2065,9 +2085,9 @@ static enum err_code emit_icmp_error(struct gen *g, uint32_t ei, uint64_t ts, ui
     const struct ent *en = &g->ent[ei];
     struct ipsp s;
     ipsp_base(g, en, idx, &s);
-    size_t qn = mk_quote(g->aux, s.v6, &s.dst, &en->ip, oproto,
-                         (uint16_t)rng_range(&g->re, 1024, 65535), en->port,
-                         (uint32_t)rng_next(&g->re), ip_only);
+    size_t qn =
+        mk_quote(g->aux, s.v6, &s.dst, &en->ip, oproto, (uint16_t)rng_range(&g->re, 1024, 65535),
+                 en->port, (uint32_t)rng_next(&g->re), ip_only);
     size_t len = mk_icmp(g->pkt, &s, type, code, 0, g->aux, qn);
     struct meta m = {.idx = idx, .port = ip_only ? 0 : en->port, .cls = C_BS};
     return darknet(g, ei, ts, len, len, &m, e);
@@ -2235,11 +2255,30 @@ static enum err_code emit_v6_misc(struct gen *g, uint32_t ei, uint64_t ts, uint3
     return darknet(g, ei, ts, len, len, &m, e);
 }
 
+/* GRE carrying an IPv4 ICMP echo, or ESP: IP protocols with no ports. */
+static size_t mk_tunnel(struct gen *g, const struct ent *en, const struct ipsp *s)
+{
+    if (en->prof == M_GRE) {
+        static const uint8_t gre[4] = {0, 0, 0x08, 0x00};
+        struct ipsp in = {.v6 = false, .ttl = 63, .id = s->id};
+        ip16_from_v4(&in.src, 0x0a000001u + rng_below(&g->re, 200));
+        ip16_from_v4(&in.dst, 0x0a010002u);
+        memcpy(g->aux, gre, 4);
+        size_t n = mk_icmp(g->aux + 4, &in, 8, 0, 0x00010001u, NULL, 0);
+        return mk_raw(g->pkt, s, 47, g->aux, 4 + n);
+    }
+    for (size_t i = 0; i < 72; i++)
+        g->aux[i] = (uint8_t)rng_next(&g->re);
+    put32(g->aux, 0x0000c0deu); /* SPI */
+    put32(g->aux + 4, en->sent + 1);
+    return mk_raw(g->pkt, s, 50, g->aux, 72);
+}
+
 static enum err_code emit_misc(struct gen *g, uint32_t ei, uint64_t ts, struct err *e)
 {
     const struct ent *en = &g->ent[ei];
-    uint32_t idx = en->b ? g->dl[en->a + rng_below(&g->re, en->b)]
-                         : rng_below(&g->re, ent_space(g, en)->size);
+    uint32_t idx =
+        en->b ? g->dl[en->a + rng_below(&g->re, en->b)] : rng_below(&g->re, ent_space(g, en)->size);
     struct ipsp s;
     size_t len, cap;
     struct meta m = {.idx = idx, .cls = C_OTHER};
@@ -2270,22 +2309,9 @@ static enum err_code emit_misc(struct gen *g, uint32_t ei, uint64_t ts, struct e
         return emit_tcp(g, ei, ts, idx, en->sport, ports[rng_below(&g->re, 3)],
                         fl[rng_below(&g->re, 7)], e);
     }
-    case M_GRE: { /* GRE carrying an IPv4 ICMP echo */
-        struct ipsp in = {.v6 = false, .ttl = 63, .id = s.id};
-        ip16_from_v4(&in.src, 0x0a000001u + rng_below(&g->re, 200));
-        ip16_from_v4(&in.dst, 0x0a010002u);
-        static const uint8_t gre[4] = {0, 0, 0x08, 0x00};
-        memcpy(g->aux, gre, 4);
-        size_t n = mk_icmp(g->aux + 4, &in, 8, 0, 0x00010001u, NULL, 0);
-        len = mk_raw(g->pkt, &s, 47, g->aux, 4 + n);
-        break;
-    }
+    case M_GRE:
     case M_ESP:
-        for (size_t i = 0; i < 72; i++)
-            g->aux[i] = (uint8_t)rng_next(&g->re);
-        put32(g->aux, 0x0000c0deu);
-        put32(g->aux + 4, en->sent + 1);
-        len = mk_raw(g->pkt, &s, 50, g->aux, 72);
+        len = mk_tunnel(g, en, &s);
         break;
     case M_FRAG:
         return emit_fragments(g, ei, ts, idx, e);
@@ -2419,7 +2445,8 @@ static enum err_code emit(struct gen *g, uint32_t ei, uint64_t ts, struct err *e
     }
 }
 
-/* ---- the hour loop ------------------------------------------------------------------------------ */
+/* ---- the hour loop ------------------------------------------------------------------------------
+ */
 
 static enum err_code ev_push(struct gen *g, uint32_t ei, uint32_t n, uint32_t lo, uint32_t hi,
                              struct err *e)
@@ -2546,7 +2573,8 @@ static enum err_code gen_hour(struct gen *g, uint32_t h, struct err *e)
     return ERR_OK;
 }
 
-/* ---- the truth file ------------------------------------------------------------------------------ */
+/* ---- the truth file
+ * ------------------------------------------------------------------------------ */
 
 struct top_src {
     uint64_t packets;
@@ -2777,10 +2805,9 @@ static void json_top_sources(struct gen *g, const struct summary *s, FILE *f)
                 "%s\n    {\"ip\": \"%s\", \"packets\": %llu, \"bytes\": %llu, \"dsts\": %u, "
                 "\"ports\": %u, \"scanner\": %s, \"victim\": %s, \"country\": \"%c%c\", "
                 "\"asn\": %u}",
-                i ? "," : "", t->ip, (unsigned long long)st->packets,
-                (unsigned long long)st->bytes, st->dcnt, ports, st->scanner ? "true" : "false",
-                st->victim ? "true" : "false", 'A' + s->cc[t->ei] / 26, 'A' + s->cc[t->ei] % 26,
-                s->asn[t->ei]);
+                i ? "," : "", t->ip, (unsigned long long)st->packets, (unsigned long long)st->bytes,
+                st->dcnt, ports, st->scanner ? "true" : "false", st->victim ? "true" : "false",
+                'A' + s->cc[t->ei] / 26, 'A' + s->cc[t->ei] % 26, s->asn[t->ei]);
     }
     fputs("\n  ],\n", f);
 }
@@ -2790,10 +2817,10 @@ static void json_ports(struct gen *g, const struct summary *s, FILE *f)
     fputs("  \"top_ports\": [", f);
     for (size_t i = 0; i < s->ntports && i < TOP_N; i++) {
         uint32_t pc = s->tports[i].pc;
-        fprintf(f, "%s\n    {\"port\": %u, \"class\": \"%s\", \"packets\": %llu, \"sources\": %llu}",
+        fprintf(f,
+                "%s\n    {\"port\": %u, \"class\": \"%s\", \"packets\": %llu, \"sources\": %llu}",
                 i ? "," : "", pc & 0xffff, cls_name[pc >> 16],
-                (unsigned long long)s->tports[i].packets,
-                (unsigned long long)s->slot_sources[i]);
+                (unsigned long long)s->tports[i].packets, (unsigned long long)s->slot_sources[i]);
     }
     fputs("\n  ],\n  \"port_hours\": [", f);
     for (size_t j = 0; j < s->nph; j++) {
@@ -2857,8 +2884,8 @@ static enum err_code json_geo(struct gen *g, const struct summary *s, FILE *f, s
             pk += a[j].packets;
             src++;
         }
-        fprintf(f, "%s\n    \"%u\": {\"packets\": %llu, \"sources\": %llu}", i ? "," : "",
-                a[i].asn, (unsigned long long)pk, (unsigned long long)src);
+        fprintf(f, "%s\n    \"%u\": {\"packets\": %llu, \"sources\": %llu}", i ? "," : "", a[i].asn,
+                (unsigned long long)pk, (unsigned long long)src);
         i = j;
     }
     fputs("\n  },\n", f);
@@ -2952,7 +2979,8 @@ out:
     return rc;
 }
 
-/* ---- command line ---------------------------------------------------------------------------------- */
+/* ---- command line
+ * ---------------------------------------------------------------------------------- */
 
 static const char usage[] =
     "usage: gen-darknet --out FILE.pcap --truth FILE.json [options]\n"
@@ -2997,8 +3025,9 @@ static enum err_code parse_uint(const char *name, const char *s, uint64_t max, u
 {
     struct err e2;
     if (num_parse_u64(s, max, out, &e2) != ERR_OK)
-        return err_set(e, ERR_USAGE, "gen-darknet: --%s: expected a whole number up to %llu, got '%s'",
-                       name, (unsigned long long)max, s);
+        return err_set(e, ERR_USAGE,
+                       "gen-darknet: --%s: expected a whole number up to %llu, got '%s'", name,
+                       (unsigned long long)max, s);
     return ERR_OK;
 }
 
@@ -3160,7 +3189,8 @@ static enum err_code parse_args(int argc, char **argv, struct opts *o, struct er
     return ERR_OK;
 }
 
-/* ---- main -------------------------------------------------------------------------------------------- */
+/* ---- main
+ * -------------------------------------------------------------------------------------------- */
 
 static enum err_code gen_init(struct gen *g, struct err *e)
 {
@@ -3252,8 +3282,7 @@ int main(int argc, char **argv)
         gen_fini(&g);
         return rc == ERR_USAGE ? EX_USAGE : err_exit_code(rc);
     }
-    fprintf(stderr,
-            "gen-darknet: %llu frames (%llu darknet packets) to %s in %.1f s\n",
+    fprintf(stderr, "gen-darknet: %llu frames (%llu darknet packets) to %s in %.1f s\n",
             (unsigned long long)g.t.frames, (unsigned long long)g.t.packets, g.o.out,
             time_mono() - t0);
     gen_fini(&g);

@@ -32,6 +32,12 @@ void dk_agg_free(struct dk_agg *a);
  * (flush) the oldest open day, which needs an open transaction. */
 enum err_code dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt *p, struct err *e);
 
+/* Adds n packets (ts[i], p[i]) with the lookups of a batch overlapped; same effect as n
+ * calls of dk_agg_add(). */
+#define DK_BATCH 256
+enum err_code dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct pkt *p,
+                               size_t n, struct err *e);
+
 /* Writes every changed row of the open days (caller holds a transaction). */
 enum err_code dk_agg_flush(struct dk_agg *a, struct err *e);
 

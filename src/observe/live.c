@@ -5,6 +5,7 @@
 #include "observe/observe_int.h"
 
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <string.h>
 
 static enum err_code open_capture(const struct observe_live_opts *lo, pcap_t **out,
@@ -39,6 +40,13 @@ static enum err_code open_capture(const struct observe_live_opts *lo, pcap_t **o
         }
         pcap_freecode(&prog);
     }
+    /* Non-blocking with our own poll(): the capture timeout alone does not expire on
+     * every platform when no packet arrives, and --duration must hold on a quiet link. */
+    if (pcap_setnonblock(p, 1, eb) != 0 || pcap_get_selectable_fd(p) < 0) {
+        err_set(e, ERR_IO, "live: %s: cannot poll the capture: %s", lo->iface, eb);
+        pcap_close(p);
+        return ERR_IO;
+    }
     *out = p;
     return ERR_OK;
 }
@@ -66,7 +74,10 @@ static enum err_code capture_loop(struct observe_ingest *in, pcap_t *p,
         struct pcap_pkthdr *h;
         const u_char *data;
         int r = pcap_next_ex(p, &h, &data);
-        if (r == 1) {
+        if (r == 0) {
+            struct pollfd pfd = {pcap_get_selectable_fd(p), POLLIN, 0};
+            (void)poll(&pfd, 1, 100); /* EINTR (a signal) just ends the wait early */
+        } else if (r == 1) {
             rc = observe_take_frame(in, h->ts.tv_sec, lt, data, h->caplen, n, e);
         } else if (r < 0) {
             rc = err_set(e, ERR_IO, "live: %s: %s", lo->iface, pcap_geterr(p));

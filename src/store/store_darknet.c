@@ -250,7 +250,7 @@ static const char sql_sight[] =
     " sum(d.packets)"
     " FROM (SELECT src FROM dk_source_day WHERE day = ?1 AND sensor_id = ?2"
     "       AND (scanner OR victim)) t"
-    " JOIN dk_source_day d ON d.src = t.src AND d.sensor_id = ?2"
+    " JOIN dk_source_day d ON d.src = t.src AND d.sensor_id = ?2 AND (d.scanner OR d.victim)"
     " JOIN (SELECT 'scanner' AS kind UNION ALL SELECT 'dos-victim') k"
     "   ON (k.kind = 'scanner' AND d.scanner) OR (k.kind = 'dos-victim' AND d.victim)"
     " JOIN sensors s ON s.id = ?2"
@@ -304,8 +304,8 @@ static void range_init(struct range *r, int64_t since, int64_t until)
 
     r->since = since - ((since % 3600) + 3600) % 3600;
     r->until = until + (3600 - ((until % 3600) + 3600) % 3600) % 3600;
-    if (r->until <= r->since)
-        r->until = r->since + 3600;
+    if (r->until < r->since)
+        r->until = r->since;
     r->d0 = time_day(r->since);
     r->d1 = time_day(r->until - 1);
     h0 = (r->since - r->d0 * 86400) / 3600;

@@ -85,7 +85,7 @@ static enum err_code buf_reserve(struct buf *b, size_t extra, struct err *e)
     ncap = b->cap ? b->cap : 256;
     while (ncap < need)
         ncap *= 2;
-    if (ncap > b->max + 1)
+    if (ncap - 1 > b->max)
         ncap = b->max + 1;
     p = mem_realloc(b->data, ncap);
     if (p == NULL)
@@ -114,6 +114,8 @@ enum err_code buf_resize(struct buf *b, size_t n, struct err *e)
 
     if (n <= b->len) {
         b->len = n;
+        if (b->data != NULL)
+            b->data[n] = '\0';
         return ERR_OK;
     }
     rc = buf_reserve(b, n - b->len, e);

@@ -13,6 +13,8 @@ enum err_code num_parse_i64(const char *s, int64_t min, int64_t max, int64_t *ou
 
     if (s == NULL || *s == '\0')
         return err_set(e, ERR_PARSE, "number: empty");
+    if (*s != '-' && *s != '+' && (*s < '0' || *s > '9'))
+        return err_set(e, ERR_PARSE, "number: '%s' is not an integer", s);
     errno = 0;
     v = strtoll(s, &end, 10);
     if (errno != 0 || *end != '\0' || end == s)

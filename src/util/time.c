@@ -127,9 +127,12 @@ static bool parse_rfc3339(const char *s, int64_t *out)
             i++;
             if (!digits(s, &i, 2, &se))
                 return false;
-            if (s[i] == '.') /* fractions are accepted and dropped */
-                for (i++; isdigit((unsigned char)s[i]); i++)
-                    ;
+            if (s[i] == '.') { /* fractions are accepted and dropped */
+                if (!isdigit((unsigned char)s[++i]))
+                    return false;
+                while (isdigit((unsigned char)s[i]))
+                    i++;
+            }
         }
         if (h > 23 || mi > 59 || se > 60)
             return false;
@@ -147,7 +150,7 @@ static bool parse_duration(const char *s, int64_t now, int64_t *out)
     size_t n = strlen(s);
     int64_t v = 0, unit;
 
-    if (n < 2 || n > 12)
+    if (n < (s[0] == '-' ? 3u : 2u) || n > 12)
         return false;
     switch (s[n - 1]) {
     case 's':
