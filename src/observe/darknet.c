@@ -937,35 +937,107 @@ static int cmp_u16(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-/* Distinct port numbers and the top-ports JSON of a source; uses a->scratch as space. */
-static enum err_code ports_summary(struct dk_agg *a, const struct dk_day *d,
-                                   const struct dk_src *r, uint32_t *distinct, struct err *e)
+#define TOP_JSON_MAX (DK_TOP_PORTS * 40 + 4)
+
+static bool ent_before(const struct dk_port_ent *x, const struct dk_port_ent *y)
 {
-    size_t n = r->nport, bytes = n * sizeof(struct dk_port_ent);
-    struct dk_port_ent *ents;
-    uint16_t *ports;
-    enum err_code rc = buf_resize(&a->scratch, bytes + n * sizeof(uint16_t), e);
+    return cmp_ent_count(x, y) < 0;
+}
+
+static char *put_uint(char *p, uint32_t v)
+{
+    char tmp[10];
+    int n = 0;
+
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (n > 0)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* Top entries (at most DK_TOP_PORTS, best first) into top[]; returns how many. Small
+ * sources (the usual case) use an insertion sort, large ones a full sort in scratch. */
+static enum err_code top_entries(struct dk_agg *a, const struct dk_day *d, const struct dk_src *r,
+                                 struct dk_port_ent *top, size_t *ntop, uint32_t *distinct,
+                                 struct err *e)
+{
+    const struct dk_port_ent *pe = ports_of(d, r);
+    size_t n = r->nport, k = 0;
+
+    if (n > 32) {
+        size_t bytes = n * sizeof(*pe);
+        uint16_t *ports;
+        struct dk_port_ent *ents;
+        enum err_code rc = buf_resize(&a->scratch, bytes + n * sizeof(uint16_t), e);
+        if (rc != ERR_OK)
+            return rc;
+        ents = (struct dk_port_ent *)(void *)a->scratch.data;
+        ports = (uint16_t *)(void *)(a->scratch.data + bytes);
+        memcpy(ents, pe, bytes);
+        for (size_t i = 0; i < n; i++)
+            ports[i] = ents[i].port;
+        qsort(ports, n, sizeof(*ports), cmp_u16);
+        *distinct = 1;
+        for (size_t i = 1; i < n; i++)
+            *distinct += ports[i] != ports[i - 1];
+        qsort(ents, n, sizeof(*ents), cmp_ent_count);
+        *ntop = n < DK_TOP_PORTS ? n : DK_TOP_PORTS;
+        memcpy(top, ents, *ntop * sizeof(*top));
+        return ERR_OK;
+    }
+    *distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j;
+        for (j = 0; j < i && pe[j].port != pe[i].port; j++)
+            ;
+        *distinct += j == i;
+        if (k < DK_TOP_PORTS)
+            k++;
+        else if (!ent_before(&pe[i], &top[k - 1]))
+            continue;
+        for (j = k - 1; j > 0 && ent_before(&pe[i], &top[j - 1]); j--)
+            top[j] = top[j - 1];
+        top[j] = pe[i];
+    }
+    *ntop = k;
+    return ERR_OK;
+}
+
+/* Distinct port numbers and the top-ports JSON ([[port,"class",packets],...]) of a source. */
+static enum err_code ports_summary(struct dk_agg *a, const struct dk_day *d,
+                                   const struct dk_src *r, uint32_t *distinct, char *json,
+                                   struct err *e)
+{
+    struct dk_port_ent top[DK_TOP_PORTS];
+    size_t ntop = 0;
+    char *p = json;
+    enum err_code rc = top_entries(a, d, r, top, &ntop, distinct, e);
 
     if (rc != ERR_OK)
         return rc;
-    ents = (struct dk_port_ent *)(void *)a->scratch.data;
-    ports = (uint16_t *)(void *)(a->scratch.data + bytes);
-    memcpy(ents, ports_of(d, r), bytes);
-    for (size_t i = 0; i < n; i++)
-        ports[i] = ents[i].port;
-    qsort(ports, n, sizeof(*ports), cmp_u16);
-    *distinct = n > 0;
-    for (size_t i = 1; i < n; i++)
-        *distinct += ports[i] != ports[i - 1];
-    qsort(ents, n, sizeof(*ents), cmp_ent_count);
-    a->json.len = 0;
-    rc = buf_append(&a->json, "[", 1, e);
-    for (size_t i = 0; i < n && i < DK_TOP_PORTS && rc == ERR_OK; i++)
-        rc = buf_printf(&a->json, e, "%s[%u,\"%s\",%u]", i ? "," : "", ents[i].port,
-                        store_dk_class_name(ents[i].cls), ents[i].count);
-    if (rc == ERR_OK)
-        rc = buf_append(&a->json, "]", 1, e);
-    return rc;
+    *p++ = '[';
+    for (size_t i = 0; i < ntop; i++) {
+        const char *cls = store_dk_class_name(top[i].cls);
+        size_t cl = strlen(cls);
+        if (i > 0)
+            *p++ = ',';
+        *p++ = '[';
+        p = put_uint(p, top[i].port);
+        *p++ = ',';
+        *p++ = '"';
+        memcpy(p, cls, cl);
+        p += cl;
+        *p++ = '"';
+        *p++ = ',';
+        p = put_uint(p, top[i].count);
+        *p++ = ']';
+    }
+    *p++ = ']';
+    *p = '\0';
+    return ERR_OK;
 }
 
 static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src *r,
@@ -974,6 +1046,7 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
     struct store_dk_src row;
     const struct geo_ent *g = &d->geo[r->geo];
     uint32_t probes = r->pk[DK_TCP_SYN] + r->pk[DK_UDP] + r->pk[DK_ICMP_ECHO];
+    char json[TOP_JSON_MAX];
     enum err_code rc;
 
     memset(&row, 0, sizeof(row));
@@ -1000,10 +1073,10 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
     row.asn = g->asn;
     row.scanner = r->ndst >= a->o.scanner_threshold && probes > 0;
     row.victim = r->pk[DK_BACKSCATTER] >= a->o.victim_threshold;
-    rc = ports_summary(a, d, r, &row.ports, e);
+    rc = ports_summary(a, d, r, &row.ports, json, e);
     if (rc != ERR_OK)
         return rc;
-    row.top_ports = (const char *)a->json.data;
+    row.top_ports = json;
     rc = state_encode(d, r, &a->scratch, e);
     if (rc != ERR_OK)
         return rc;

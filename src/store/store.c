@@ -25,8 +25,6 @@ static const char *const migrations[] = {
     "  ports INTEGER NOT NULL, top_ports TEXT NOT NULL, country TEXT NOT NULL,"
     "  asn INTEGER NOT NULL, scanner INTEGER NOT NULL, victim INTEGER NOT NULL, state BLOB,"
     "  PRIMARY KEY(day, sensor_id, src)) WITHOUT ROWID;"
-    "CREATE INDEX dk_source_day_flagged ON dk_source_day(src, sensor_id)"
-    "  WHERE scanner OR victim;"
     "CREATE TABLE dk_port_hour(hour INTEGER NOT NULL, sensor_id INTEGER NOT NULL,"
     "  port INTEGER NOT NULL, class INTEGER NOT NULL, packets INTEGER NOT NULL,"
     "  bytes INTEGER NOT NULL, sources INTEGER NOT NULL, new_sources INTEGER NOT NULL,"
@@ -42,10 +40,16 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(hour, sensor_id, asn)) WITHOUT ROWID;"
     "CREATE TABLE indicators(id INTEGER PRIMARY KEY, type TEXT NOT NULL, value TEXT NOT NULL,"
     "  first_seen INTEGER, last_seen INTEGER, UNIQUE(type, value));"
-    "CREATE TABLE sightings(indicator_id INTEGER NOT NULL REFERENCES indicators(id),"
-    "  observer TEXT NOT NULL, kind TEXT NOT NULL, first_seen INTEGER, last_seen INTEGER,"
-    "  count INTEGER NOT NULL, packets INTEGER NOT NULL,"
-    "  PRIMARY KEY(indicator_id, observer, kind)) WITHOUT ROWID;",
+    "CREATE TABLE sighting_days(indicator_id INTEGER NOT NULL REFERENCES indicators(id),"
+    "  sensor_id INTEGER NOT NULL REFERENCES sensors(id), kind TEXT NOT NULL,"
+    "  day INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    "  packets INTEGER NOT NULL, PRIMARY KEY(indicator_id, sensor_id, kind, day))"
+    "  WITHOUT ROWID;"
+    "CREATE INDEX sighting_days_day ON sighting_days(day, sensor_id);"
+    "CREATE VIEW sightings(indicator_id, observer, kind, first_seen, last_seen, count, packets)"
+    "  AS SELECT d.indicator_id, s.name, d.kind, min(d.first_seen), max(d.last_seen),"
+    "  count(*), sum(d.packets) FROM sighting_days d JOIN sensors s ON s.id = d.sensor_id"
+    "  GROUP BY d.indicator_id, d.sensor_id, d.kind;",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {

@@ -118,8 +118,10 @@ typedef enum err_code (*store_dk_geo_fn)(void *ctx, const struct store_dk_geo *r
 enum err_code store_dk_geo_load(struct store *st, int64_t sensor, int64_t since, int64_t until,
                                 store_dk_geo_fn fn, void *ctx, struct err *e);
 
-/* Recomputes indicators and sightings (kinds "scanner", "dos-victim") of the sources
- * flagged on (sensor, day) from all their source-day rows: exact and idempotent. */
+/* Recomputes the indicators and the sightings (kinds "scanner", "dos-victim") of the sources
+ * flagged on (sensor, day) from that day's source rows: exact and idempotent. Sightings
+ * are kept per day (table sighting_days) and summed by the view `sightings` (first/last
+ * seen, count = days flagged, packets on those days). */
 enum err_code store_dk_sightings_refresh(struct store *st, int64_t sensor, int64_t day,
                                          struct err *e);
 

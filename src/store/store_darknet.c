@@ -244,20 +244,17 @@ static const char sql_ind[] =
     " ON CONFLICT(type, value) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),"
     " last_seen = max(last_seen, excluded.last_seen)";
 
+static const char sql_clear[] = "DELETE FROM sighting_days WHERE day = ?1 AND sensor_id = ?2";
+
 static const char sql_sight[] =
-    "INSERT INTO sightings(indicator_id, observer, kind, first_seen, last_seen, count, packets)"
-    " SELECT i.id, s.name, k.kind, min(d.first_seen), max(d.last_seen), count(*),"
-    " sum(d.packets)"
-    " FROM (SELECT src FROM dk_source_day WHERE day = ?1 AND sensor_id = ?2"
-    "       AND (scanner OR victim)) t"
-    " JOIN dk_source_day d ON d.src = t.src AND d.sensor_id = ?2 AND (d.scanner OR d.victim)"
+    "INSERT INTO sighting_days(indicator_id, sensor_id, kind, day, first_seen, last_seen,"
+    " packets)"
+    " SELECT i.id, ?2, k.kind, ?1, d.first_seen, d.last_seen, d.packets"
+    " FROM dk_source_day d"
     " JOIN (SELECT 'scanner' AS kind UNION ALL SELECT 'dos-victim') k"
     "   ON (k.kind = 'scanner' AND d.scanner) OR (k.kind = 'dos-victim' AND d.victim)"
-    " JOIN sensors s ON s.id = ?2"
     " JOIN indicators i ON i.type = ooda_ip_type(d.src) AND i.value = ooda_ip_text(d.src)"
-    " WHERE 1 GROUP BY i.id, k.kind"
-    " ON CONFLICT(indicator_id, observer, kind) DO UPDATE SET first_seen = excluded.first_seen,"
-    " last_seen = excluded.last_seen, count = excluded.count, packets = excluded.packets";
+    " WHERE d.day = ?1 AND d.sensor_id = ?2 AND (d.scanner OR d.victim)";
 
 static enum err_code run_day_sql(struct store *st, const char *sql, int64_t sensor, int64_t day,
                                  struct err *e)
@@ -284,6 +281,8 @@ enum err_code store_dk_sightings_refresh(struct store *st, int64_t sensor, int64
 {
     enum err_code rc = run_day_sql(st, sql_ind, sensor, day, e);
 
+    if (rc == ERR_OK)
+        rc = run_day_sql(st, sql_clear, sensor, day, e);
     if (rc == ERR_OK)
         rc = run_day_sql(st, sql_sight, sensor, day, e);
     return rc;

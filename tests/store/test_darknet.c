@@ -497,14 +497,14 @@ static void seed_sightings(struct ctx *c)
 
 static void check_sightings_day(struct ctx *c)
 {
-    assert_int_equal(raw_int(c->path, "SELECT count(*) FROM indicators"), 2);
+    assert_int_equal(raw_int(c->path, "SELECT count(*) FROM indicators"), 3);
     assert_int_equal(raw_int(c->path, "SELECT count(*) FROM indicators WHERE type = 'ipv4'"
                                       " AND value = '198.51.100.7'"),
                      1);
     assert_int_equal(raw_int(c->path, "SELECT count(*) FROM indicators WHERE type = 'ipv6'"
                                       " AND value = '2001:db8::b'"),
                      1);
-    assert_int_equal(raw_int(c->path, "SELECT count(*) FROM sightings"), 2);
+    assert_int_equal(raw_int(c->path, "SELECT count(*) FROM sightings"), 3);
     /* A: flagged on two days: count 2, packets of those two days only. */
     assert_int_equal(sight(c, "count", "ipv4", "198.51.100.7", "s1", "scanner"), 2);
     assert_int_equal(sight(c, "packets", "ipv4", "198.51.100.7", "s1", "scanner"), 30);
@@ -526,13 +526,18 @@ static void test_sightings_refresh_exact_and_idempotent(void **state)
 
     seed_sightings(c);
     ok(store_dk_sightings_refresh(c->st, c->s1, DAY, &e), &e);
+    /* sightings are kept per day: the earlier day counts once it is refreshed too */
+    assert_int_equal(sight(c, "count", "ipv4", "198.51.100.7", "s1", "scanner"), 1);
+    ok(store_dk_sightings_refresh(c->st, c->s1, DAY - 1, &e), &e);
+    ok(store_dk_sightings_refresh(c->st, c->s1, DAY - 1, &e), &e);
+    ok(store_dk_sightings_refresh(c->st, c->s1, DAY, &e), &e);
     check_sightings_day(c);
     ok(store_dk_sightings_refresh(c->st, c->s1, DAY, &e), &e);
     check_sightings_day(c);
-    /* The indicator's own times come from the refreshed day. */
+    /* The indicator's own times span the refreshed days. */
     assert_int_equal(raw_int(c->path, "SELECT first_seen FROM indicators WHERE"
                                       " value = '198.51.100.7'"),
-                     BASE + 100);
+                     BASE - 86400 + 5);
     assert_int_equal(raw_int(c->path, "SELECT last_seen FROM indicators WHERE"
                                       " value = '198.51.100.7'"),
                      BASE + 200);

@@ -145,7 +145,7 @@ static void test_open_creates_schema_in_wal_mode(void **state)
 {
     static const char *const tables[] = {"sensors",      "ingested_files", "dk_source_day",
                                          "dk_port_hour", "dk_port_day",    "dk_country_hour",
-                                         "dk_asn_hour",  "indicators",     "sightings"};
+                                         "dk_asn_hour",  "indicators",     "sighting_days"};
     struct ctx *c = *state;
     char wal[160], mode[16], sql[160];
 
