@@ -9,6 +9,7 @@
 #include "geo/geo.h"
 
 #include <maxminddb.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,9 +42,11 @@ struct geo {
     size_t n4;
     struct range6 *r6;
     size_t n6;
-    struct asn_name *names;
+    struct asn_name *names; /* sorted by ASN on first use of geo_asn_name() */
     size_t nnames;
     struct buf name_bytes;
+    pthread_mutex_t names_lock;
+    bool names_sorted;
 };
 
 /* ---- CSV loading ---------------------------------------------------------- */
@@ -55,16 +58,41 @@ struct csv_ctx {
     size_t names_cap;
 };
 
+/* Decimal to 128 bits, 18 digits at a time in 64-bit arithmetic (the CSV has ~1M). */
 static bool parse_u128(const char *s, size_t n, u128 *out)
 {
+    static const uint64_t pow10[19] = {1ULL,
+                                       10ULL,
+                                       100ULL,
+                                       1000ULL,
+                                       10000ULL,
+                                       100000ULL,
+                                       1000000ULL,
+                                       10000000ULL,
+                                       100000000ULL,
+                                       1000000000ULL,
+                                       10000000000ULL,
+                                       100000000000ULL,
+                                       1000000000000ULL,
+                                       10000000000000ULL,
+                                       100000000000000ULL,
+                                       1000000000000000ULL,
+                                       10000000000000000ULL,
+                                       100000000000000000ULL,
+                                       1000000000000000000ULL};
     u128 v = 0;
 
     if (n == 0 || n > 39)
         return false;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (u128)(s[i] - '0');
+    for (size_t i = 0; i < n;) {
+        size_t k = n - i > 18 ? 18 : n - i;
+        uint64_t c = 0;
+        for (size_t j = 0; j < k; j++, i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+            c = c * 10 + (uint64_t)(s[i] - '0');
+        }
+        v = v * pow10[k] + c;
     }
     *out = v;
     return true;
@@ -284,6 +312,7 @@ enum err_code geo_open(const char *dir, struct geo **out, struct err *e)
     if (g == NULL)
         return err_set(e, ERR_NOMEM, "geo: cannot allocate handle");
     buf_init(&g->name_bytes, GEO_NAMES_MAX);
+    (void)pthread_mutex_init(&g->names_lock, NULL); /* default attributes cannot fail */
     (void)snprintf(g->dir, sizeof(g->dir), "%s", find_dir(dir));
     rc = open_mmdb(g, e);
     if (rc == ERR_OK)
@@ -296,7 +325,6 @@ enum err_code geo_open(const char *dir, struct geo **out, struct err *e)
     }
     qsort(g->r4, g->n4, sizeof(*g->r4), cmp_r4);
     qsort(g->r6, g->n6, sizeof(*g->r6), cmp_r6);
-    qsort(g->names, g->nnames, sizeof(*g->names), cmp_name);
     *out = g;
     return ERR_OK;
 }
@@ -311,6 +339,7 @@ void geo_close(struct geo *g)
     mem_free(g->r6);
     mem_free(g->names);
     buf_fini(&g->name_bytes);
+    (void)pthread_mutex_destroy(&g->names_lock);
     mem_free(g);
 }
 
@@ -403,6 +432,16 @@ void geo_lookup(const struct geo *g, const struct ip16 *ip, struct geo_info *inf
 const char *geo_asn_name(const struct geo *g, uint32_t asn)
 {
     size_t lo = 0, hi = g->nnames;
+    /* Sorting ~500k names costs more than opening: done once, on first use. The handle
+     * stays logically immutable; the lock makes the one-time sort thread-safe. */
+    struct geo *mg = (struct geo *)g;
+
+    (void)pthread_mutex_lock(&mg->names_lock);
+    if (!mg->names_sorted) {
+        qsort(mg->names, mg->nnames, sizeof(*mg->names), cmp_name);
+        mg->names_sorted = true;
+    }
+    (void)pthread_mutex_unlock(&mg->names_lock);
 
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

@@ -27,6 +27,7 @@
 #define CC_ZZ           (25 * 26 + 25)
 #define POOL_CLASSES    24
 #define STATE_VERSION   1
+#define STATE_HDR       12
 
 /* ---- virtual-memory arrays ---------------------------------------------------------- */
 
@@ -69,8 +70,7 @@ struct dk_src {
     uint32_t dref;        /* ndst == 1: the key itself; else pool offset */
     uint32_t ndst;        /* exact count while not FLAG_HLL */
     uint32_t pref;        /* pool offset of port entries */
-    uint16_t nport;
-    uint16_t pad;
+    uint32_t nport;
     uint32_t next; /* bucket chain */
 };
 
@@ -124,6 +124,7 @@ struct dk_day {
     struct hour_cnt *asn_hours; /* [asn_idx * 24 + h] */
     uint32_t nasn, asn_cap;
     struct kmap geo_map, asn_map;
+    struct kmap port_map; /* (source, class, port) -> entry, for sources with many entries */
     struct hour_cnt cc_hours[NCC * 24];
 };
 
@@ -257,6 +258,7 @@ static void day_free(struct dk_day *d)
     mem_free(d->asn_hours);
     kmap_fini(&d->geo_map);
     kmap_fini(&d->asn_map);
+    kmap_fini(&d->port_map);
     mem_free(d);
 }
 
@@ -516,14 +518,24 @@ static enum err_code src_insert(struct dk_day *d, const struct ip16 *ip, uint32_
     return ERR_OK;
 }
 
-static inline uint32_t src_find(const struct dk_day *d, const struct ip16 *ip, uint32_t h)
+/* Finds ip's record; a hit that is not at the head of its chain is moved to the front,
+ * so busy sources (seen early, then buried under newer ones) stay one load away. */
+static inline uint32_t src_find(struct dk_day *d, const struct ip16 *ip, uint32_t h)
 {
-    uint32_t i = d->buckets[h & (d->nbuckets - 1)];
+    uint32_t *head = &d->buckets[h & (d->nbuckets - 1)];
+    uint32_t i = *head, prev = NO_REF;
 
     while (i != NO_REF) {
-        const struct dk_src *r = rec_at(d, i);
-        if (memcmp(r->ip.b, ip->b, 16) == 0)
+        struct dk_src *r = rec_at(d, i);
+        if (memcmp(r->ip.b, ip->b, 16) == 0) {
+            if (prev != NO_REF) {
+                rec_at(d, prev)->next = r->next;
+                r->next = *head;
+                *head = i;
+            }
             return i;
+        }
+        prev = i;
         i = r->next;
     }
     return NO_REF;
@@ -570,7 +582,7 @@ static enum err_code dst_to_hll(struct dk_day *d, struct dk_src *r, uint32_t key
 static enum err_code dst_add(struct dk_day *d, struct dk_src *r, uint32_t key, uint32_t thr,
                              struct err *e)
 {
-    uint32_t *set;
+    uint32_t *set, hit;
     enum err_code rc;
 
     if (r->hours & FLAG_HLL) {
@@ -598,9 +610,11 @@ static enum err_code dst_add(struct dk_day *d, struct dk_src *r, uint32_t key, u
         return ERR_OK;
     }
     set = pool_at(d, r->dref);
-    for (uint32_t i = 0; i < r->ndst; i++)
-        if (set[i] == key)
-            return ERR_OK;
+    hit = 0;
+    for (uint32_t i = 0; i < r->ndst; i++) /* branch-free: the compiler vectorizes it */
+        hit |= set[i] == key;
+    if (hit)
+        return ERR_OK;
     if (r->ndst >= thr)
         return dst_to_hll(d, r, key, e);
     rc = pool_grow(d, &r->dref, r->ndst, r->ndst + 1, e);
@@ -615,29 +629,61 @@ static inline struct dk_port_ent *ports_of(const struct dk_day *d, const struct 
     return (struct dk_port_ent *)(void *)pool_at(d, r->pref);
 }
 
-/* Finds or adds the (port, class) entry; *fresh says it was added. */
-static enum err_code port_entry(struct dk_day *d, struct dk_src *r, uint16_t port, uint8_t cls,
-                                struct dk_port_ent **out, bool *fresh, struct err *e)
+#define PORT_LINEAR 8 /* entries searched linearly; more go through day->port_map */
+
+static inline uint64_t port_key(uint32_t idx, uint16_t port, uint8_t cls)
 {
-    struct dk_port_ent *pe = r->nport ? ports_of(d, r) : NULL;
+    return (uint64_t)idx << 19 | (uint64_t)cls << 16 | port;
+}
+
+static enum err_code port_append(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
+                                 uint8_t cls, struct dk_port_ent **out, struct err *e)
+{
+    struct dk_port_ent *pe;
     enum err_code rc;
 
-    *fresh = false;
-    for (uint32_t i = 0; i < r->nport; i++)
-        if (pe[i].port == port && pe[i].cls == cls) {
-            *out = &pe[i];
-            return ERR_OK;
-        }
-    if (r->nport == UINT16_MAX)
+    if (r->nport >= (1u << 26)) /* cannot happen: 5 classes x 65536 ports */
         return err_set(e, ERR_LIMIT, "darknet: too many (port, class) pairs for one source");
     rc = pool_grow(d, &r->pref, r->nport * 3u, (r->nport + 1u) * 3u, e);
     if (rc != ERR_OK)
         return rc;
-    pe = ports_of(d, r) + r->nport++;
+    pe = ports_of(d, r);
+    if (r->nport == PORT_LINEAR) /* switching to the map: index what is there */
+        for (uint32_t i = 0; i < r->nport && rc == ERR_OK; i++)
+            rc = kmap_put(&d->port_map, port_key(idx, pe[i].port, pe[i].cls), i, e);
+    if (rc == ERR_OK && r->nport >= PORT_LINEAR)
+        rc = kmap_put(&d->port_map, port_key(idx, port, cls), r->nport, e);
+    if (rc != ERR_OK)
+        return rc;
+    pe += r->nport++;
     *pe = (struct dk_port_ent){port, cls, 0, 0, 0};
     *out = pe;
-    *fresh = true;
     return ERR_OK;
+}
+
+/* Finds or adds source idx's (port, class) entry; *fresh says it was added. */
+static enum err_code port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
+                                uint8_t cls, struct dk_port_ent **out, bool *fresh,
+                                struct err *e)
+{
+    struct dk_port_ent *pe = r->nport ? ports_of(d, r) : NULL;
+    uint32_t at;
+
+    *fresh = false;
+    if (r->nport > PORT_LINEAR) {
+        if (kmap_get(&d->port_map, port_key(idx, port, cls), &at)) {
+            *out = &pe[at];
+            return ERR_OK;
+        }
+    } else {
+        for (uint32_t i = 0; i < r->nport; i++)
+            if (pe[i].port == port && pe[i].cls == cls) {
+                *out = &pe[i];
+                return ERR_OK;
+            }
+    }
+    *fresh = true;
+    return port_append(d, r, idx, port, cls, out, e);
 }
 
 static enum err_code new_source(struct dk_agg *a, struct dk_day *d, const struct ip16 *ip,
@@ -697,7 +743,7 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts,
     r->hours |= hbit | FLAG_DIRTY;
     rc = dst_add(d, r, dst_key(&p->dst), a->o.scanner_threshold, e);
     if (rc == ERR_OK)
-        rc = port_entry(d, r, p->port, p->cls, &pe, &fresh, e);
+        rc = port_entry(d, r, idx, p->port, p->cls, &pe, &fresh, e);
     if (rc == ERR_OK)
         rc = ph_get(d, hour << 24 | (uint32_t)p->cls << 16 | p->port, &ph, e);
     if (rc != ERR_OK)
@@ -716,7 +762,7 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts,
 
 /* ---- per-source state blob ------------------------------------------------------------
  *
- *   u8 version (1) | u8 flags (bit 0: HyperLogLog) | u16 nport | u32 ndst
+ *   u8 version (1) | u8 flags (bit 0: HyperLogLog) | u16 zero | u32 ndst | u32 nport
  *   destinations: HLL -> 128 register bytes; else ndst u32 keys
  *   nport x { u16 port | u8 class | u32 count | u32 hours }          (little-endian)
  */
@@ -748,10 +794,9 @@ static enum err_code state_encode(const struct dk_day *d, const struct dk_src *r
 {
     bool hll = (r->hours & FLAG_HLL) != 0;
     size_t dbytes = hll ? DK_HLL_BYTES : (size_t)r->ndst * 4;
-    size_t n = 8 + dbytes + (size_t)r->nport * 11;
+    size_t n = STATE_HDR + dbytes + (size_t)r->nport * 11;
     const struct dk_port_ent *pe = r->nport ? ports_of(d, r) : NULL;
     uint8_t *p;
-
     enum err_code rc = buf_resize(b, n, e);
 
     if (rc != ERR_OK)
@@ -759,16 +804,18 @@ static enum err_code state_encode(const struct dk_day *d, const struct dk_src *r
     p = b->data;
     p[0] = STATE_VERSION;
     p[1] = hll ? 1 : 0;
-    put_u16(p + 2, r->nport);
+    put_u16(p + 2, 0);
     put_u32(p + 4, r->ndst);
+    put_u32(p + 8, r->nport);
+    p += STATE_HDR;
     if (hll)
-        memcpy(p + 8, pool_at(d, r->dref), DK_HLL_BYTES);
+        memcpy(p, pool_at(d, r->dref), DK_HLL_BYTES);
     else if (r->ndst == 1)
-        put_u32(p + 8, r->dref);
+        put_u32(p, r->dref);
     else
         for (uint32_t i = 0; i < r->ndst; i++)
-            put_u32(p + 8 + 4 * i, pool_at(d, r->dref)[i]);
-    p += 8 + dbytes;
+            put_u32(p + 4 * i, pool_at(d, r->dref)[i]);
+    p += dbytes;
     for (uint32_t i = 0; i < r->nport; i++, p += 11) {
         put_u16(p, pe[i].port);
         p[2] = pe[i].cls;
@@ -779,23 +826,24 @@ static enum err_code state_encode(const struct dk_day *d, const struct dk_src *r
 }
 
 /* Rebuilds r's destination set and port entries from a stored blob. */
-static enum err_code state_decode(struct dk_day *d, struct dk_src *r, const uint8_t *s,
-                                  size_t n, uint32_t thr, struct err *e)
+static enum err_code state_decode(struct dk_day *d, struct dk_src *r, uint32_t idx,
+                                  const uint8_t *s, size_t n, uint32_t thr, struct err *e)
 {
     uint32_t ndst, nport;
     size_t dbytes;
     bool hll;
     enum err_code rc;
 
-    if (n < 8 || s[0] != STATE_VERSION || s[1] > 1)
+    if (n < STATE_HDR || s[0] != STATE_VERSION || s[1] > 1)
         return err_set(e, ERR_PARSE, "darknet: stored source state has a bad header");
     hll = s[1] == 1;
-    nport = get_u16(s + 2);
     ndst = get_u32(s + 4);
+    nport = get_u32(s + 8);
     dbytes = hll ? DK_HLL_BYTES : (size_t)ndst * 4;
-    if ((!hll && ndst > thr) || n != 8 + dbytes + (size_t)nport * 11)
+    if ((!hll && ndst > thr) || nport > (1u << 20) ||
+        n != STATE_HDR + dbytes + (size_t)nport * 11)
         return err_set(e, ERR_PARSE, "darknet: stored source state has a bad length");
-    s += 8;
+    s += STATE_HDR;
     if (hll) {
         rc = pool_alloc(d, DK_HLL_BYTES / 4, &r->dref, e);
         if (rc != ERR_OK)
@@ -816,7 +864,7 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r, const uint
         bool fresh;
         if (s[2] >= DK_NCLASS)
             return err_set(e, ERR_PARSE, "darknet: stored source state has a bad class");
-        rc = port_entry(d, r, get_u16(s), s[2], &pe, &fresh, e);
+        rc = port_entry(d, r, idx, get_u16(s), s[2], &pe, &fresh, e);
         if (rc != ERR_OK)
             return rc;
         pe->count = get_u32(s + 3);
@@ -856,7 +904,7 @@ static enum err_code load_src(void *ctx, const struct store_dk_src *row, struct 
     r->first = (uint32_t)row->first_seen;
     r->last = (uint32_t)row->last_seen;
     r->hours = row->hours & HOURS_MASK;
-    return state_decode(d, r, row->state, row->state_len, c->a->o.scanner_threshold, e);
+    return state_decode(d, r, idx, row->state, row->state_len, c->a->o.scanner_threshold, e);
 }
 
 static enum err_code load_port(void *ctx, const struct store_dk_port *row, struct err *e)
@@ -1349,36 +1397,43 @@ enum err_code dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt *p, stru
     return add_hashed(a, ts, p, ip_hash(&p->src), e);
 }
 
-/* Prefetches, for every packet of the batch, the state its update will touch: the bucket,
- * then the record, then the record's pool blocks and ASN counters. Each pass runs over
- * the whole batch so the misses of one pass overlap and are resolved by the next. */
-static void prefetch_batch(const struct dk_day *d, const int64_t *ts, const struct pkt *p,
-                           const uint32_t *h, size_t n)
-{
-    uint32_t mask = d->nbuckets - 1;
+/* Software pipeline distances (packets ahead of the one being applied): a packet's
+ * bucket is prefetched first, its record PF_REC packets later, the record's pool blocks
+ * and ASN counters PF_POOL later, and it is applied PF_APPLY later. Each step issues one
+ * prefetch per packet, so about a dozen misses are in flight at any time. */
+#define PF_REC   6
+#define PF_POOL  12
+#define PF_APPLY 18
 
-    for (size_t i = 0; i < n; i++)
-        __builtin_prefetch(&d->buckets[h[i] & mask]);
-    for (size_t i = 0; i < n; i++) {
-        uint32_t idx = d->buckets[h[i] & mask];
-        if (idx != NO_REF)
-            __builtin_prefetch(rec_at(d, idx));
+static inline void pf_record(const struct dk_day *d, uint32_t h)
+{
+    uint32_t idx = d->buckets[h & (d->nbuckets - 1)];
+
+    if (idx != NO_REF)
+        __builtin_prefetch(rec_at(d, idx));
+}
+
+static inline void pf_pool(const struct dk_day *d, int64_t ts, const struct pkt *p, uint32_t h)
+{
+    uint32_t idx = d->buckets[h & (d->nbuckets - 1)];
+    const struct dk_src *r;
+    int64_t hour;
+
+    if (idx == NO_REF)
+        return;
+    r = rec_at(d, idx);
+    if (memcmp(r->ip.b, p->src.b, 16) != 0)
+        return;
+    if (r->nport > 0)
+        __builtin_prefetch(pool_at(d, r->pref), 1);
+    if (r->ndst > 1) {
+        __builtin_prefetch(pool_at(d, r->dref), 1);
+        if (r->hours & FLAG_HLL)
+            __builtin_prefetch(pool_at(d, r->dref) + 16, 1);
     }
-    for (size_t i = 0; i < n; i++) {
-        uint32_t idx = d->buckets[h[i] & mask];
-        const struct dk_src *r;
-        int64_t hour;
-        if (idx == NO_REF)
-            continue;
-        r = rec_at(d, idx);
-        if (r->nport > 0)
-            __builtin_prefetch(pool_at(d, r->pref), 1);
-        if (r->ndst > 1)
-            __builtin_prefetch(pool_at(d, r->dref), 1);
-        hour = (ts[i] - d->day * 86400) / 3600;
-        if (hour >= 0 && hour < 24 && memcmp(r->ip.b, p[i].src.b, 16) == 0)
-            __builtin_prefetch(&d->asn_hours[d->geo[r->geo].asn_idx * 24 + hour], 1);
-    }
+    hour = (ts - d->day * 86400) / 3600;
+    if (hour >= 0 && hour < 24)
+        __builtin_prefetch(&d->asn_hours[d->geo[r->geo].asn_idx * 24 + hour], 1);
 }
 
 enum err_code dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct pkt *p,
@@ -1390,12 +1445,20 @@ enum err_code dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct
         size_t k = n < DK_BATCH ? n : DK_BATCH;
         for (size_t i = 0; i < k; i++)
             h[i] = ip_hash(&p[i].src);
-        if (a->cur != NULL)
-            prefetch_batch(a->cur, ts, p, h, k);
-        for (size_t i = 0; i < k; i++) {
-            enum err_code rc = add_hashed(a, ts[i], &p[i], h[i], e);
-            if (rc != ERR_OK)
-                return rc;
+        for (size_t i = 0; i < k + PF_APPLY; i++) {
+            const struct dk_day *d = a->cur;
+            if (d != NULL && i < k)
+                __builtin_prefetch(&d->buckets[h[i] & (d->nbuckets - 1)]);
+            if (d != NULL && i >= PF_REC && i - PF_REC < k)
+                pf_record(d, h[i - PF_REC]);
+            if (d != NULL && i >= PF_POOL && i - PF_POOL < k)
+                pf_pool(d, ts[i - PF_POOL], &p[i - PF_POOL], h[i - PF_POOL]);
+            if (i >= PF_APPLY) {
+                size_t j = i - PF_APPLY;
+                enum err_code rc = add_hashed(a, ts[j], &p[j], h[j], e);
+                if (rc != ERR_OK)
+                    return rc;
+            }
         }
         ts += k;
         p += k;

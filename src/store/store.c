@@ -179,7 +179,7 @@ static enum err_code configure(struct store *st, struct err *e)
 
     (void)sqlite3_busy_timeout(st->db, 10000);
     rc = store_exec(st,
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                    "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                     " PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
                     " PRAGMA temp_store=MEMORY;",
                     e);
@@ -209,7 +209,8 @@ enum err_code store_open(const char *path, struct store **out, struct err *e)
     if (st == NULL)
         return err_set(e, ERR_NOMEM, "store: cannot allocate handle");
     (void)snprintf(st->path, sizeof(st->path), "%s", path);
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) !=
         SQLITE_OK) {
         rc = err_set(e, ERR_IO, "store: cannot open %s: %s", path,
                      st->db ? sqlite3_errmsg(st->db) : "out of memory");
