@@ -294,11 +294,12 @@ static enum err_code day_new(int64_t day, struct dk_day **out, struct err *e)
 
 static inline uint32_t ip_hash(const struct ip16 *ip)
 {
-    uint64_t a, b;
+    uint64_t a, b, h;
 
     memcpy(&a, ip->b, 8);
     memcpy(&b, ip->b + 8, 8);
-    return (uint32_t)(hash_u64(a ^ hash_u64(b)) >> 16);
+    h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL ^ b * 0xc4ceb9fe1a85ec53ULL;
+    return (uint32_t)((h ^ h >> 29) * 0x9e3779b97f4a7c15ULL >> 32);
 }
 
 static enum err_code rehash(struct dk_day *d, struct err *e)
@@ -444,6 +445,12 @@ static enum err_code geo_index(struct dk_day *d, const struct geo_info *gi, uint
 
 /* ---- (hour, port, class) table ------------------------------------------------------ */
 
+static inline uint32_t ph_hash(uint32_t key)
+{
+    return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ULL) >> 32);
+}
+
+
 static enum err_code ph_grow(struct dk_day *d, struct err *e)
 {
     uint32_t n = d->ph_cap * 2;
@@ -456,7 +463,7 @@ static enum err_code ph_grow(struct dk_day *d, struct err *e)
         uint32_t j;
         if (d->ph[i].key == UINT32_MAX)
             continue;
-        for (j = (uint32_t)hash_u64(d->ph[i].key) & (n - 1); nt[j].key != UINT32_MAX;
+        for (j = ph_hash(d->ph[i].key) & (n - 1); nt[j].key != UINT32_MAX;
              j = (j + 1) & (n - 1))
             ;
         nt[j] = d->ph[i];
@@ -469,7 +476,7 @@ static enum err_code ph_grow(struct dk_day *d, struct err *e)
 
 static enum err_code ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e)
 {
-    uint32_t i = (uint32_t)hash_u64(key) & (d->ph_cap - 1);
+    uint32_t i = ph_hash(key) & (d->ph_cap - 1);
 
     while (d->ph[i].key != key) {
         if (d->ph[i].key == UINT32_MAX) {
