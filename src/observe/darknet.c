@@ -1120,6 +1120,9 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
         row.dsts = (uint64_t)(est + 0.5);
         if (row.dsts <= a->o.scanner_threshold)
             row.dsts = a->o.scanner_threshold + 1u; /* the exact set overflowed */
+        uint64_t space = ip16_is_v4(&r->ip) ? a->o.space4 : a->o.space6;
+        if (space > 0 && row.dsts > space)
+            row.dsts = space; /* an estimate never exceeds the darknet */
     } else {
         row.dsts = r->ndst;
     }

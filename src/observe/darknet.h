@@ -22,6 +22,7 @@ struct dk_agg;
 struct dk_agg_opts {
     uint32_t scanner_threshold; /* distinct destinations; 1..DK_THRESHOLD_MAX */
     uint32_t victim_threshold;  /* backscatter packets per day */
+    uint64_t space4, space6;    /* IPv4/IPv6 darknet addresses (cap estimates); 0: unknown */
 };
 
 enum err_code dk_agg_new(struct store *st, int64_t sensor, const struct geo *geo,

@@ -34,6 +34,21 @@ struct observe_ingest {
     size_t peak_mem, peak_sources;
 };
 
+/* Number of addresses of one family in the darknet prefixes, saturating; 0 if none. */
+static uint64_t darknet_space(const struct observe_opts *o, bool v4)
+{
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < o->ndarknet; i++) {
+        unsigned host = 128u - o->darknet[i].len;
+        if ((ip16_is_v4(&o->darknet[i].net) && o->darknet[i].len >= 96) != v4)
+            continue;
+        uint64_t add = host >= 64 ? UINT64_MAX : (uint64_t)1 << host;
+        n = n > UINT64_MAX - add ? UINT64_MAX : n + add;
+    }
+    return n;
+}
+
 enum err_code observe_ingest_new(struct store *st, const struct observe_opts *o,
                                  struct observe_ingest **out, struct err *e)
 {
@@ -60,6 +75,8 @@ enum err_code observe_ingest_new(struct store *st, const struct observe_opts *o,
             in->v6[in->n6++] = *c;
         }
     }
+    ao.space4 = darknet_space(o, true);
+    ao.space6 = darknet_space(o, false);
     ao.scanner_threshold = o->scanner_threshold ? o->scanner_threshold : 16;
     ao.victim_threshold = o->victim_threshold ? o->victim_threshold : 8;
     rc = store_sensor_id(st, o->sensor, true, &in->sensor, e);

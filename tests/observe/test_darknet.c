@@ -41,7 +41,7 @@ static struct pkt mk(const char *src, const char *dst, uint8_t cls, uint16_t por
 
 static void open_agg(struct fx *f, uint32_t scan, uint32_t victim)
 {
-    struct dk_agg_opts o = {scan, victim};
+    struct dk_agg_opts o = {scan, victim, 0, 0};
     struct err e;
 
     assert_int_equal(store_open(f->path, &f->st, &e), ERR_OK);
