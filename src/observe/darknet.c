@@ -96,10 +96,10 @@ struct geo_ent {
     uint32_t asn_idx;
 };
 
-struct hour_cnt {
+struct __attribute__((packed)) hour_cnt { /* 12 bytes: there are 24 per country and ASN */
     uint64_t packets;
-    uint32_t sources;
-    uint32_t dirty;
+    uint32_t sources : 31;
+    uint32_t dirty : 1;
 };
 
 struct kmap {
@@ -480,7 +480,7 @@ static enum err_code ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out,
 
     while (d->ph[i].key != key) {
         if (d->ph[i].key == UINT32_MAX) {
-            if ((d->ph_used + 1) * 2 > d->ph_cap) {
+            if ((d->ph_used + 1) * 4 > d->ph_cap * 3) {
                 enum err_code rc = ph_grow(d, e);
                 if (rc != ERR_OK)
                     return rc;
