@@ -32,6 +32,7 @@ for i in $(seq "$RUNS"); do
   read -r t m <"$DATA/t.tcpdump"; tcp_t+=("$t"); tcp_rss+=("$m")
   rm -f "$DATA"/bench.db "$DATA"/bench.db-wal "$DATA"/bench.db-shm
   /usr/bin/time -f "%e %M" -o "$DATA/t.ooda" taskset -c 1 "$BUILD"/ooda ingest --quiet --json \
+    --darknet 198.51.0.0/16,2001:db8:dd00::/40 \
     --sensor bench --db "$DATA/bench.db" "$pcap" >"$DATA/ooda.json"
   read -r t m <"$DATA/t.ooda"; ooda_t+=("$t"); ooda_rss+=("$m")
   mem_per+=("$(jq '.peak_aggregate_bytes / .peak_sources' "$DATA/ooda.json")")

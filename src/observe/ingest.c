@@ -21,6 +21,7 @@
 #define BATCH        256
 #define STREAM_CHUNK (4u << 20)
 #define STREAM_MAX   (PCAP_BLOCK_MAX + (8u << 20))
+#define MAP_WINDOW   ((size_t)32 << 20) /* power of two */
 
 struct observe_ingest {
     struct store *st;
@@ -256,6 +257,18 @@ void observe_tx_abort(struct observe_ingest *in)
     dk_agg_discard(in->agg);
 }
 
+/* Releases the mapping's pages below pos (already processed): a multi-GB capture is
+ * streamed through a window, never held whole in memory. */
+static void drop_pages(const uint8_t *base, size_t *dropped, size_t pos)
+{
+    size_t upto = pos & ~(size_t)(MAP_WINDOW - 1);
+
+    if (upto > *dropped) {
+        (void)madvise((void *)(base + *dropped), upto - *dropped, MADV_DONTNEED); /* advice */
+        *dropped = upto;
+    }
+}
+
 static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *data, size_t len,
                                    struct observe_file_result *res, struct progress *pg,
                                    struct err *e)
@@ -265,10 +278,21 @@ static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *dat
     bool done;
     enum err_code rc;
 
+    size_t pos = 0, dropped = 0;
+
     pcap_rd_init(&rd);
-    rc = run(in, &rd, data, len, true, &used, &done, &res->n, pg, 0, e);
-    if (rc == ERR_OK && !done)
-        rc = err_set(e, ERR_PARSE, "offset %zu: truncated capture", used);
+    done = false;
+    rc = ERR_OK;
+    while (rc == ERR_OK && !done) {
+        size_t win = rd.need > MAP_WINDOW ? rd.need : MAP_WINDOW; /* a block larger than
+                                                                    the window still fits */
+        size_t end = len - pos > win ? pos + win : len;
+        rc = run(in, &rd, data + pos, end - pos, end == len, &used, &done, &res->n, pg, pos, e);
+        pos += used;
+        if (rc == ERR_OK && !done && end == len)
+            rc = err_set(e, ERR_PARSE, "offset %zu: truncated capture", pos);
+        drop_pages(data, &dropped, pos);
+    }
     res->n.bytes_read = len;
     return rc;
 }
@@ -340,12 +364,25 @@ static enum err_code ingest_stream(struct observe_ingest *in, int fd,
     return rc;
 }
 
-static void hash_mapped(const uint8_t *data, size_t len, uint8_t out[16])
+static enum err_code hash_mapped(const uint8_t *data, size_t len, uint8_t out[16],
+                                 struct err *e)
 {
     XXH128_canonical_t canon;
+    XXH3_state_t *h = XXH3_createState();
+    size_t dropped = 0;
 
-    XXH128_canonicalFromHash(&canon, XXH3_128bits(data, len));
+    if (h == NULL)
+        return err_set(e, ERR_NOMEM, "cannot allocate hash state");
+    (void)XXH3_128bits_reset(h);
+    for (size_t off = 0; off < len; off += MAP_WINDOW) {
+        size_t n = len - off < MAP_WINDOW ? len - off : MAP_WINDOW;
+        (void)XXH3_128bits_update(h, data + off, n);
+        drop_pages(data, &dropped, off + n);
+    }
+    XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(h));
+    XXH3_freeState(h);
     memcpy(out, canon.digest, 16);
+    return ERR_OK;
 }
 
 static enum err_code commit_file(struct observe_ingest *in, const char *path,
@@ -400,7 +437,7 @@ static enum err_code open_input(const char *path, int *fd, const uint8_t **map, 
         return err_sys(e, ERR_NOTFOUND, "cannot open");
     if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
         return ERR_OK;
-    p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, *fd, 0);
+    p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, *fd, 0);
     if (p == MAP_FAILED)
         return ERR_OK; /* fall back to streaming */
     (void)madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
@@ -418,8 +455,9 @@ static enum err_code ingest_body(struct observe_ingest *in, const char *path, in
     bool seen = false;
 
     if (map != NULL) {
-        hash_mapped(map, len, res->hash);
-        rc = store_file_seen(in->st, in->sensor, res->hash, &seen, e);
+        rc = hash_mapped(map, len, res->hash, e);
+        if (rc == ERR_OK)
+            rc = store_file_seen(in->st, in->sensor, res->hash, &seen, e);
         if (rc != ERR_OK || seen) {
             res->skipped = seen;
             res->n.bytes_read = len;
