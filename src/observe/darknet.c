@@ -586,8 +586,24 @@ static enum err_code dst_to_hll(struct dk_day *d, struct dk_src *r, uint32_t key
     return ERR_OK;
 }
 
-static enum err_code dst_add(struct dk_day *d, struct dk_src *r, uint32_t key, uint32_t thr,
-                             struct err *e)
+static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t key,
+                                  uint32_t thr, struct err *e);
+
+/* The common cases inline: a HyperLogLog, or the one destination seen so far. */
+static inline enum err_code dst_add(struct dk_day *d, struct dk_src *r, uint32_t key,
+                                    uint32_t thr, struct err *e)
+{
+    if (r->hours & FLAG_HLL) {
+        dk_hll_add((uint8_t *)pool_at(d, r->dref), key);
+        return ERR_OK;
+    }
+    if (r->ndst == 1 && r->dref == key)
+        return ERR_OK;
+    return dst_add_slow(d, r, key, thr, e);
+}
+
+static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t key,
+                                  uint32_t thr, struct err *e)
 {
     uint32_t *set, hit;
     enum err_code rc;
@@ -711,11 +727,10 @@ static enum err_code new_source(struct dk_agg *a, struct dk_day *d, const struct
 }
 
 /* Applies one packet to day d. */
-static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts,
+static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts, unsigned hour,
                              const struct pkt *p, uint32_t hsh, struct err *e)
 {
     uint32_t idx = src_find(d, &p->src, hsh);
-    unsigned hour = (unsigned)((ts - d->day * 86400) / 3600);
     uint32_t hbit = 1u << hour;
     struct dk_src *r;
     struct dk_port_ent *pe = NULL;
@@ -749,8 +764,9 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts,
     }
     r->hours |= hbit | FLAG_DIRTY;
     rc = dst_add(d, r, dst_key(&p->dst), a->o.scanner_threshold, e);
-    if (rc == ERR_OK)
-        rc = port_entry(d, r, idx, p->port, p->cls, &pe, &fresh, e);
+    pe = r->nport ? ports_of(d, r) : NULL;
+    if (rc == ERR_OK && (pe == NULL || pe->port != p->port || pe->cls != p->cls))
+        rc = port_entry(d, r, idx, p->port, p->cls, &pe, &fresh, e); /* not the first entry */
     if (rc == ERR_OK)
         rc = ph_get(d, hour << 24 | (uint32_t)p->cls << 16 | p->port, &ph, e);
     if (rc != ERR_OK)
@@ -1390,16 +1406,18 @@ static enum err_code switch_day(struct dk_agg *a, int64_t day, struct err *e)
 static enum err_code add_hashed(struct dk_agg *a, int64_t ts, const struct pkt *p, uint32_t h,
                                 struct err *e)
 {
-    int64_t day = time_day(ts);
+    uint64_t off;
 
-    if (ts < 0 || ts > UINT32_MAX)
-        return err_set(e, ERR_PARSE, "darknet: timestamp %lld out of range", (long long)ts);
-    if (a->cur == NULL || a->cur->day != day) {
-        enum err_code rc = switch_day(a, day, e);
+    if (a->cur == NULL || (off = (uint64_t)(ts - a->cur->day * 86400)) >= 86400) {
+        enum err_code rc;
+        if (ts < 0 || ts > UINT32_MAX)
+            return err_set(e, ERR_PARSE, "darknet: timestamp %lld out of range", (long long)ts);
+        rc = switch_day(a, time_day(ts), e);
         if (rc != ERR_OK)
             return rc;
+        off = (uint64_t)(ts - a->cur->day * 86400);
     }
-    return day_add(a, a->cur, ts, p, h, e);
+    return day_add(a, a->cur, ts, (unsigned)(off / 3600), p, h, e);
 }
 
 enum err_code dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt *p, struct err *e)

@@ -209,28 +209,30 @@ static enum err_code run(struct observe_ingest *in, struct pcap_rd *rd, const ui
     struct pcap_rec recs[BATCH];
     size_t pos = 0, got, u, last_pg = 0;
     enum pcap_status s;
-    enum err_code rc;
+    enum err_code rc = ERR_OK;
 
     *done = false;
     for (;;) {
         s = pcap_rd_batch(rd, data + pos, len - pos, at_eof, recs, BATCH, &got, &u, e);
         pos += u;
-        if (s == PCAP_ERR)
-            return ERR_PARSE;
+        if (s == PCAP_ERR) {
+            rc = ERR_PARSE;
+            break;
+        }
         if (s == PCAP_EOF)
             *done = true;
         if (s != PCAP_REC)
             break;
         rc = take_batch(in, recs, got, n, e);
         if (rc != ERR_OK)
-            return rc;
+            break;
         if (pos - last_pg >= (1u << 24)) {
             progress_update(pg, base + pos);
             last_pg = pos;
         }
     }
-    *used = pos;
-    return ERR_OK;
+    *used = pos; /* on every path: callers release pages below it */
+    return rc;
 }
 
 enum err_code observe_tx_begin(struct observe_ingest *in, struct err *e)
@@ -280,6 +282,7 @@ static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *dat
 
     size_t pos = 0, dropped = 0;
 
+    used = 0;
     pcap_rd_init(&rd);
     done = false;
     rc = ERR_OK;
@@ -291,7 +294,8 @@ static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *dat
         pos += used;
         if (rc == ERR_OK && !done && end == len)
             rc = err_set(e, ERR_PARSE, "offset %zu: truncated capture", pos);
-        drop_pages(data, &dropped, pos);
+        if (rc == ERR_OK && pos <= len)
+            drop_pages(data, &dropped, pos);
     }
     res->n.bytes_read = len;
     return rc;
