@@ -1,0 +1,160 @@
+/* darknet_int.h - private to observe/darknet*.c: the per-day state shared by the hot
+ * path (darknet.c) and the store side (darknet_store.c: per-source state blobs, loading a
+ * day back, flushing). */
+#ifndef OODA_OBSERVE_DARKNET_INT_H
+#define OODA_OBSERVE_DARKNET_INT_H
+
+#include "observe/darknet.h"
+
+#include <string.h>
+
+#define VM_RESERVE_RECS (8ULL << 30) /* address space reserved per array */
+#define VM_RESERVE_POOL (16ULL << 30)
+#define NO_REF          UINT32_MAX
+#define FLAG_DIRTY      (1u << 24)
+#define FLAG_HLL        (1u << 25)
+#define HOURS_MASK      0xffffffu
+#define NCC             (26 * 26)
+#define CC_ZZ           (25 * 26 + 25)
+#define POOL_CLASSES    24
+#define STATE_VERSION   1
+#define STATE_HDR       12
+
+/* ---- virtual-memory arrays ---------------------------------------------------------- */
+
+struct vmarr {
+    uint8_t *base;
+    size_t used, reserved; /* bytes */
+};
+
+
+/* ---- records -------------------------------------------------------------------- */
+
+struct dk_src {
+    struct ip16 ip;
+    uint64_t bytes;
+    uint32_t pk[DK_NCLASS];
+    uint32_t first, last; /* Unix seconds */
+    uint32_t hours;       /* bits 0-23 active hours; FLAG_DIRTY, FLAG_HLL */
+    uint32_t geo;         /* index into day->geo */
+    uint32_t dref;        /* ndst == 1: the key itself; else pool offset */
+    uint32_t ndst;        /* exact count while not FLAG_HLL */
+    uint32_t pref;        /* pool offset of port entries */
+    uint32_t nport;
+    uint32_t next; /* bucket chain */
+};
+
+/* One (port, class) entry of a source: 3 pool words. */
+struct dk_port_ent {
+    uint16_t port;
+    uint8_t cls;
+    uint8_t pad;
+    uint32_t count;
+    uint32_t hours;
+};
+
+struct ph_ent { /* (hour, port, class) counters */
+    uint32_t key; /* hour << 24 | cls << 16 | port; 0xffffffff empty */
+    uint32_t sources, new_sources;
+    uint32_t dirty;
+    uint64_t packets, bytes;
+};
+
+struct geo_ent {
+    uint32_t asn;
+    uint16_t cc;
+    uint32_t asn_idx;
+};
+
+struct __attribute__((packed)) hour_cnt { /* 12 bytes: there are 24 per country and ASN */
+    uint64_t packets;
+    uint32_t sources : 31;
+    uint32_t dirty : 1;
+};
+
+struct kmap {
+    uint64_t *keys; /* UINT64_MAX empty */
+    uint32_t *vals;
+    uint32_t cap, used;
+};
+
+struct dk_day {
+    int64_t day;
+    struct vmarr recs;  /* struct dk_src */
+    uint32_t nrecs;
+    uint32_t *buckets;
+    uint32_t nbuckets; /* power of two */
+    struct vmarr pool;  /* u32 words */
+    uint32_t freelist[POOL_CLASSES];
+    struct ph_ent *ph;
+    uint32_t ph_cap, ph_used;
+    struct geo_ent *geo;
+    uint32_t ngeo, geo_cap;
+    uint32_t *asns; /* asn_idx -> asn */
+    struct hour_cnt *asn_hours; /* [asn_idx * 24 + h] */
+    uint32_t nasn, asn_cap;
+    struct kmap geo_map, asn_map;
+    struct kmap port_map; /* (source, class, port) -> entry, for sources with many entries */
+    struct hour_cnt cc_hours[NCC * 24];
+};
+
+struct dk_agg {
+    struct store *st;
+    int64_t sensor;
+    const struct geo *geo;
+    struct dk_agg_opts o;
+    struct dk_day *days[DK_OPEN_DAYS];
+    struct dk_day *cur;
+    struct buf scratch; /* reused by every flush: state blobs, port lists */
+};
+
+static inline struct dk_src *rec_at(const struct dk_day *d, uint32_t i)
+{
+    return (struct dk_src *)(void *)d->recs.base + i;
+}
+
+static inline uint32_t *pool_at(const struct dk_day *d, uint32_t off)
+{
+    return (uint32_t *)(void *)d->pool.base + off;
+}
+
+static inline struct dk_port_ent *ports_of(const struct dk_day *d, const struct dk_src *r)
+{
+    return (struct dk_port_ent *)(void *)pool_at(d, r->pref);
+}
+
+static inline uint32_t ip_hash(const struct ip16 *ip)
+{
+    uint64_t a, b, h;
+
+    memcpy(&a, ip->b, 8);
+    memcpy(&b, ip->b + 8, 8);
+    h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL ^ b * 0xc4ceb9fe1a85ec53ULL;
+    return (uint32_t)((h ^ h >> 29) * 0x9e3779b97f4a7c15ULL >> 32);
+}
+
+/* ---- shared between darknet.c and darknet_store.c ----------------------------------- */
+
+void dk_kmap_fini(struct kmap *m);
+bool dk_kmap_get(const struct kmap *m, uint64_t k, uint32_t *v);
+enum err_code dk_kmap_put(struct kmap *m, uint64_t k, uint32_t v, struct err *e);
+uint16_t dk_cc_index(const char cc[3]);
+enum err_code dk_asn_index(struct dk_day *d, uint32_t asn, uint32_t *idx, struct err *e);
+enum err_code dk_geo_index(struct dk_day *d, const struct geo_info *gi, uint32_t *out,
+                           struct err *e);
+enum err_code dk_ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e);
+enum err_code dk_src_insert(struct dk_day *d, const struct ip16 *ip, uint32_t h, uint32_t *idx,
+                            struct err *e);
+enum err_code dk_pool_alloc(struct dk_day *d, uint32_t words, uint32_t *off, struct err *e);
+/* Adds a destination key to source r's set (exact up to thr, then HyperLogLog). */
+enum err_code dk_dst_insert(struct dk_day *d, struct dk_src *r, uint32_t key, uint32_t thr,
+                            struct err *e);
+/* Finds or adds source idx's (port, class) entry; *fresh says it was added. */
+enum err_code dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
+                            uint8_t cls, struct dk_port_ent **out, bool *fresh, struct err *e);
+
+/* darknet_store.c: loads day d's stored state; writes what changed since the last flush. */
+enum err_code dk_day_load(struct dk_agg *a, struct dk_day *d, struct err *e);
+enum err_code dk_day_flush(struct dk_agg *a, struct dk_day *d, struct err *e);
+
+#endif
