@@ -84,6 +84,16 @@ static bool parse_u128(const char *s, size_t n, u128 *out)
 
     if (n == 0 || n > 39)
         return false;
+    if (n <= 19) { /* every IPv4 line and every ASN: plain 64-bit arithmetic */
+        uint64_t c = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+            c = c * 10 + (uint64_t)(s[i] - '0');
+        }
+        *out = c;
+        return true;
+    }
     for (size_t i = 0; i < n;) {
         size_t k = n - i > 18 ? 18 : n - i;
         uint64_t c = 0;
@@ -256,6 +266,22 @@ static int cmp_name(const void *a, const void *b)
     return x->off < y->off ? -1 : x->off > y->off;
 }
 
+static bool sorted_r4(const struct geo *g)
+{
+    for (size_t i = 1; i < g->n4; i++)
+        if (g->r4[i].lo < g->r4[i - 1].lo)
+            return false;
+    return true;
+}
+
+static bool sorted_r6(const struct geo *g)
+{
+    for (size_t i = 1; i < g->n6; i++)
+        if (g->r6[i].lo < g->r6[i - 1].lo)
+            return false;
+    return true;
+}
+
 /* ---- open / close ------------------------------------------------------------ */
 
 #ifdef OODA_GEO_INSTALL_DIR
@@ -323,8 +349,10 @@ enum err_code geo_open(const char *dir, struct geo **out, struct err *e)
         geo_close(g);
         return rc;
     }
-    qsort(g->r4, g->n4, sizeof(*g->r4), cmp_r4);
-    qsort(g->r6, g->n6, sizeof(*g->r6), cmp_r6);
+    if (!sorted_r4(g)) /* the CSV files come sorted; sort only if one is not */
+        qsort(g->r4, g->n4, sizeof(*g->r4), cmp_r4);
+    if (!sorted_r6(g))
+        qsort(g->r6, g->n6, sizeof(*g->r6), cmp_r6);
     *out = g;
     return ERR_OK;
 }
