@@ -220,7 +220,7 @@ void dk_kmap_fini(struct kmap *m)
     m->cap = m->used = 0;
 }
 
-bool dk_kmap_get(const struct kmap *m, uint64_t k, uint32_t *v)
+static inline bool kmap_get(const struct kmap *m, uint64_t k, uint32_t *v)
 {
     if (m->cap == 0)
         return false;
@@ -270,7 +270,7 @@ enum err_code dk_kmap_put(struct kmap *m, uint64_t k, uint32_t v, struct err *e)
 
 enum err_code dk_asn_index(struct dk_day *d, uint32_t asn, uint32_t *idx, struct err *e)
 {
-    if (dk_kmap_get(&d->asn_map, asn, idx))
+    if (kmap_get(&d->asn_map, asn, idx))
         return ERR_OK;
     if (d->nasn == d->asn_cap) {
         uint32_t cap = d->asn_cap ? d->asn_cap * 2 : 256;
@@ -302,7 +302,7 @@ enum err_code dk_geo_index(struct dk_day *d, const struct geo_info *gi, uint32_t
     uint32_t asn_idx;
     enum err_code rc;
 
-    if (dk_kmap_get(&d->geo_map, key, out))
+    if (kmap_get(&d->geo_map, key, out))
         return ERR_OK;
     rc = dk_asn_index(d, gi->asn, &asn_idx, e);
     if (rc != ERR_OK)
@@ -354,7 +354,7 @@ static enum err_code ph_grow(struct dk_day *d, struct err *e)
     return ERR_OK;
 }
 
-enum err_code dk_ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e)
+static enum err_code ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e)
 {
     uint32_t i = ph_hash(key) & (d->ph_cap - 1);
 
@@ -364,7 +364,7 @@ enum err_code dk_ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, str
                 enum err_code rc = ph_grow(d, e);
                 if (rc != ERR_OK)
                     return rc;
-                return dk_ph_get(d, key, out, e);
+                return ph_get(d, key, out, e);
             }
             d->ph[i] = (struct ph_ent){key, 0, 0, 0, 0, 0};
             d->ph_used++;
@@ -567,7 +567,7 @@ static enum err_code port_append(struct dk_day *d, struct dk_src *r, uint32_t id
 }
 
 /* Finds or adds source idx's (port, class) entry; *fresh says it was added. */
-enum err_code dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
+static enum err_code port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
                                 uint8_t cls, struct dk_port_ent **out, bool *fresh,
                                 struct err *e)
 {
@@ -576,7 +576,7 @@ enum err_code dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, ui
 
     *fresh = false;
     if (r->nport > PORT_LINEAR) {
-        if (dk_kmap_get(&d->port_map, port_key(idx, port, cls), &at)) {
+        if (kmap_get(&d->port_map, port_key(idx, port, cls), &at)) {
             *out = &pe[at];
             return ERR_OK;
         }
@@ -648,9 +648,9 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts, uns
     rc = dk_dst_add(d, r, dst_key(&p->dst), a->o.scanner_threshold, e);
     pe = r->nport ? ports_of(d, r) : NULL;
     if (rc == ERR_OK && (pe == NULL || pe->port != p->port || pe->cls != p->cls))
-        rc = dk_port_entry(d, r, idx, p->port, p->cls, &pe, &fresh, e); /* not the first entry */
+        rc = port_entry(d, r, idx, p->port, p->cls, &pe, &fresh, e); /* not the first entry */
     if (rc == ERR_OK)
-        rc = dk_ph_get(d, hour << 24 | (uint32_t)p->cls << 16 | p->port, &ph, e);
+        rc = ph_get(d, hour << 24 | (uint32_t)p->cls << 16 | p->port, &ph, e);
     if (rc != ERR_OK)
         return rc;
     ph->packets++;
@@ -663,6 +663,24 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts, uns
     pe->hours |= hbit;
     pe->count++;
     return ERR_OK;
+}
+
+/* ---- exported to darknet_store.c (the hot path above uses the static versions) ---- */
+
+bool dk_kmap_get(const struct kmap *m, uint64_t k, uint32_t *v)
+{
+    return kmap_get(m, k, v);
+}
+
+enum err_code dk_ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e)
+{
+    return ph_get(d, key, out, e);
+}
+
+enum err_code dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
+                            uint8_t cls, struct dk_port_ent **out, bool *fresh, struct err *e)
+{
+    return port_entry(d, r, idx, port, cls, out, fresh, e);
 }
 
 /* ---- the aggregator --------------------------------------------------------------- */

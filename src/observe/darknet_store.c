@@ -140,6 +140,9 @@ static enum err_code load_src(void *ctx, const struct store_dk_src *row, struct 
 
     memcpy(gi.country, row->country, 3);
     gi.asn = row->asn;
+    if (row->seq != d->nrecs) /* rows come in seq order, seq = record index */
+        return err_set(e, ERR_DB, "darknet: stored rows of day %lld are not dense at seq %u",
+                       (long long)d->day, row->seq);
     rc = dk_geo_index(d, &gi, &g, e);
     if (rc == ERR_OK)
         rc = dk_src_insert(d, &row->src, ip_hash(&row->src), &idx, e);
@@ -338,7 +341,7 @@ static enum err_code ports_summary(struct dk_agg *a, const struct dk_day *d,
 }
 
 static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src *r,
-                               struct err *e)
+                               uint32_t seq, struct err *e)
 {
     struct store_dk_src row;
     const struct geo_ent *g = &d->geo[r->geo];
@@ -349,6 +352,7 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
     memset(&row, 0, sizeof(row));
     row.src = r->ip;
     row.day = d->day;
+    row.seq = seq;
     row.bytes = r->bytes;
     for (int k = 0; k < DK_NCLASS; k++) {
         row.cls[k] = r->pk[k];
@@ -492,29 +496,20 @@ static enum err_code flush_geo(struct dk_agg *a, struct dk_day *d, struct err *e
     return ERR_OK;
 }
 
-static int cmp_rec_ip(const void *x, const void *y, void *day)
-{
-    return memcmp(rec_at(day, *(const uint32_t *)x)->ip.b, rec_at(day, *(const uint32_t *)y)->ip.b,
-                  16);
-}
-
-/* Writes the changed sources in address order, so both B-trees grow by appending. */
+/* Writes the changed sources in record order: the record index is the row's seq, so rows
+ * append to the day's row-id range. */
 static enum err_code flush_sources(struct dk_agg *a, struct dk_day *d, bool *any, struct err *e)
 {
-    uint32_t *order, n = 0;
     enum err_code rc = ERR_OK;
 
-    order = mem_alloc((size_t)d->nrecs * sizeof(*order));
-    if (order == NULL)
-        return err_set(e, ERR_NOMEM, "darknet: cannot sort %u sources", d->nrecs);
-    for (uint32_t i = 0; i < d->nrecs; i++)
-        if (rec_at(d, i)->hours & FLAG_DIRTY)
-            order[n++] = i;
-    qsort_r(order, n, sizeof(*order), cmp_rec_ip, d);
-    for (uint32_t i = 0; i < n && rc == ERR_OK; i++)
-        rc = flush_src(a, d, rec_at(d, order[i]), e);
-    mem_free(order);
-    *any = n > 0;
+    *any = false;
+    for (uint32_t i = 0; i < d->nrecs && rc == ERR_OK; i++) {
+        struct dk_src *r = rec_at(d, i);
+        if (r->hours & FLAG_DIRTY) {
+            *any = true;
+            rc = flush_src(a, d, r, i, e);
+        }
+    }
     return rc;
 }
 

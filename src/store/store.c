@@ -17,14 +17,16 @@ static const char *const migrations[] = {
     "  hash BLOB NOT NULL, name TEXT, bytes INTEGER, records INTEGER, accepted INTEGER,"
     "  first_ts INTEGER, last_ts INTEGER, ingested_at INTEGER NOT NULL,"
     "  PRIMARY KEY(sensor_id, hash)) WITHOUT ROWID;"
-    "CREATE TABLE dk_source_day(day INTEGER NOT NULL, sensor_id INTEGER NOT NULL,"
-    "  src BLOB NOT NULL, packets INTEGER NOT NULL, bytes INTEGER NOT NULL,"
-    "  tcp_syn INTEGER NOT NULL, udp INTEGER NOT NULL, icmp_echo INTEGER NOT NULL,"
-    "  backscatter INTEGER NOT NULL, other INTEGER NOT NULL, first_seen INTEGER NOT NULL,"
-    "  last_seen INTEGER NOT NULL, hours INTEGER NOT NULL, dsts INTEGER NOT NULL,"
-    "  ports INTEGER NOT NULL, top_ports TEXT NOT NULL, country TEXT NOT NULL,"
-    "  asn INTEGER NOT NULL, scanner INTEGER NOT NULL, victim INTEGER NOT NULL, state BLOB,"
-    "  PRIMARY KEY(day, sensor_id, src)) WITHOUT ROWID;"
+    /* id = day << 46 | sensor_id << 32 | seq: a day's rows are one rowid range, written
+     * by appending (seq is the aggregator's record index), no secondary index. */
+    "CREATE TABLE dk_source_day(id INTEGER PRIMARY KEY, day INTEGER NOT NULL,"
+    "  sensor_id INTEGER NOT NULL, src BLOB NOT NULL, packets INTEGER NOT NULL,"
+    "  bytes INTEGER NOT NULL, tcp_syn INTEGER NOT NULL, udp INTEGER NOT NULL,"
+    "  icmp_echo INTEGER NOT NULL, backscatter INTEGER NOT NULL, other INTEGER NOT NULL,"
+    "  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, hours INTEGER NOT NULL,"
+    "  dsts INTEGER NOT NULL, ports INTEGER NOT NULL, top_ports TEXT NOT NULL,"
+    "  country TEXT NOT NULL, asn INTEGER NOT NULL, scanner INTEGER NOT NULL,"
+    "  victim INTEGER NOT NULL, state BLOB);"
     "CREATE TABLE dk_port_hour(hour INTEGER NOT NULL, sensor_id INTEGER NOT NULL,"
     "  port INTEGER NOT NULL, class INTEGER NOT NULL, packets INTEGER NOT NULL,"
     "  bytes INTEGER NOT NULL, sources INTEGER NOT NULL, new_sources INTEGER NOT NULL,"
@@ -61,12 +63,13 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_DK_SRC_PUT] =
         "INSERT OR REPLACE INTO dk_source_day(day, sensor_id, src, packets, bytes, tcp_syn,"
         " udp, icmp_echo, backscatter, other, first_seen, last_seen, hours, dsts, ports,"
-        " top_ports, country, asn, scanner, victim, state)"
-        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
+        " top_ports, country, asn, scanner, victim, state, id)"
+        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
+        "?22)",
     [ST_DK_SRC_LOAD] =
         "SELECT src, packets, bytes, tcp_syn, udp, icmp_echo, backscatter, other, first_seen,"
-        " last_seen, hours, dsts, ports, top_ports, country, asn, scanner, victim, state"
-        " FROM dk_source_day WHERE day = ?1 AND sensor_id = ?2",
+        " last_seen, hours, dsts, ports, top_ports, country, asn, scanner, victim, state, id"
+        " FROM dk_source_day WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
     [ST_DK_PORT_PUT] = "INSERT OR REPLACE INTO dk_port_hour(hour, sensor_id, port, class,"
                        " packets, bytes, sources, new_sources) VALUES(?1,?2,?3,?4,?5,?6,?7,?8)",
     [ST_DK_PORT_LOAD] = "SELECT hour, port, class, packets, bytes, sources, new_sources"

@@ -61,7 +61,8 @@ enum err_code store_file_add(struct store *st, int64_t sensor, const struct stor
 
 struct store_dk_src {
     struct ip16 src;
-    int64_t day; /* days since epoch (UTC) */
+    int64_t day;  /* days since epoch (UTC), 0..2^17-1 */
+    uint32_t seq; /* identifies the row within (sensor, day): the writer keeps it stable */
     uint64_t packets, bytes;
     uint64_t cls[STORE_DK_NCLASS];
     int64_t first_seen, last_seen;
@@ -75,10 +76,12 @@ struct store_dk_src {
     const void *state; /* opaque per-source sketch state owned by observe */
     size_t state_len;
 };
-/* Inserts or replaces the (sensor, day, src) row. */
+/* Inserts or replaces the (sensor, day, seq) row. Sensor ids must be below 2^14.
+ * The store does not check that src is unique within (sensor, day): the writer does. */
 enum err_code store_dk_src_put(struct store *st, int64_t sensor, const struct store_dk_src *r,
                                struct err *e);
-/* Calls fn for every source row of (sensor, day); pointers in *r are valid during the call. */
+/* Calls fn for every source row of (sensor, day) in seq order; pointers in *r are valid
+ * during the call. */
 typedef enum err_code (*store_dk_src_fn)(void *ctx, const struct store_dk_src *r,
                                           struct err *e);
 enum err_code store_dk_src_load(struct store *st, int64_t sensor, int64_t day,

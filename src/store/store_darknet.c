@@ -26,14 +26,30 @@ static enum err_code step_done(struct store *st, sqlite3_stmt *s, const char *wh
     return ERR_OK;
 }
 
+#define SRC_DAY_SHIFT    46
+#define SRC_SENSOR_SHIFT 32
+#define SRC_SENSOR_MAX   (1 << 14)
+#define SRC_DAY_MAX      (1 << 17)
+
+/* First row id of (day, sensor); the rows of that pair are [base, base + 2^32). */
+static int64_t src_id_base(int64_t day, int64_t sensor)
+{
+    return day << SRC_DAY_SHIFT | sensor << SRC_SENSOR_SHIFT;
+}
+
 enum err_code store_dk_src_put(struct store *st, int64_t sensor, const struct store_dk_src *r,
                                struct err *e)
 {
     sqlite3_stmt *s;
-    enum err_code rc = store_stmt(st, ST_DK_SRC_PUT, &s, e);
+    enum err_code rc;
 
+    if (sensor < 0 || sensor >= SRC_SENSOR_MAX || r->day < 0 || r->day >= SRC_DAY_MAX)
+        return err_set(e, ERR_LIMIT, "store: sensor %lld or day %lld out of range",
+                       (long long)sensor, (long long)r->day);
+    rc = store_stmt(st, ST_DK_SRC_PUT, &s, e);
     if (rc != ERR_OK)
         return rc;
+    sqlite3_bind_int64(s, 22, src_id_base(r->day, sensor) + r->seq);
     sqlite3_bind_int64(s, 1, r->day);
     sqlite3_bind_int64(s, 2, sensor);
     sqlite3_bind_blob(s, 3, r->src.b, 16, SQLITE_STATIC);
@@ -85,6 +101,7 @@ static void read_src_row(sqlite3_stmt *s, int64_t day, struct store_dk_src *r)
     r->victim = sqlite3_column_int(s, 17) != 0;
     r->state = sqlite3_column_blob(s, 18);
     r->state_len = (size_t)sqlite3_column_bytes(s, 18);
+    r->seq = (uint32_t)sqlite3_column_int64(s, 19);
 }
 
 enum err_code store_dk_src_load(struct store *st, int64_t sensor, int64_t day,
@@ -97,8 +114,10 @@ enum err_code store_dk_src_load(struct store *st, int64_t sensor, int64_t day,
 
     if (rc != ERR_OK)
         return rc;
-    sqlite3_bind_int64(s, 1, day);
-    sqlite3_bind_int64(s, 2, sensor);
+    if (sensor < 0 || sensor >= SRC_SENSOR_MAX || day < 0 || day >= SRC_DAY_MAX)
+        return ERR_OK; /* nothing can be stored there */
+    sqlite3_bind_int64(s, 1, src_id_base(day, sensor));
+    sqlite3_bind_int64(s, 2, src_id_base(day, sensor) + UINT32_MAX);
     while ((step = sqlite3_step(s)) == SQLITE_ROW) {
         read_src_row(s, day, &r);
         rc = fn(ctx, &r, e);
@@ -240,7 +259,8 @@ enum err_code store_dk_geo_load(struct store *st, int64_t sensor, int64_t since,
 static const char sql_ind[] =
     "INSERT INTO indicators(type, value, first_seen, last_seen)"
     " SELECT ooda_ip_type(src), ooda_ip_text(src), first_seen, last_seen FROM dk_source_day"
-    " WHERE day = ?1 AND sensor_id = ?2 AND (scanner OR victim)"
+    " WHERE id BETWEEN ((?1 << 46) | (?2 << 32)) AND ((?1 << 46) | (?2 << 32) | 4294967295)"
+    " AND (scanner OR victim)"
     " ON CONFLICT(type, value) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),"
     " last_seen = max(last_seen, excluded.last_seen)";
 
@@ -254,7 +274,8 @@ static const char sql_sight[] =
     " JOIN (SELECT 'scanner' AS kind UNION ALL SELECT 'dos-victim') k"
     "   ON (k.kind = 'scanner' AND d.scanner) OR (k.kind = 'dos-victim' AND d.victim)"
     " JOIN indicators i ON i.type = ooda_ip_type(d.src) AND i.value = ooda_ip_text(d.src)"
-    " WHERE d.day = ?1 AND d.sensor_id = ?2 AND (d.scanner OR d.victim)";
+    " WHERE d.id BETWEEN ((?1 << 46) | (?2 << 32)) AND ((?1 << 46) | (?2 << 32) | 4294967295)"
+    " AND (d.scanner OR d.victim)";
 
 static enum err_code run_day_sql(struct store *st, const char *sql, int64_t sensor, int64_t day,
                                  struct err *e)
@@ -318,16 +339,27 @@ static void range_init(struct range *r, int64_t since, int64_t until)
 /* SQL condition selecting source-day rows active in the range: binds ?1..?4 = d0, d1,
  * m0, m1 and ?5 = sensor name (NULL: all). */
 #define SRC_WHERE                                                                          \
-    " d.day BETWEEN ?1 AND ?2 AND (d.hours & CASE WHEN d.day = ?1 THEN ?3 WHEN d.day = ?2" \
+    " d.id BETWEEN (?1 << 46) AND ((?2 << 46) | 70368744177663) AND d.day BETWEEN ?1 AND ?2" \
+    " AND (d.hours & CASE WHEN d.day = ?1 THEN ?3 WHEN d.day = ?2" \
     " THEN ?4 ELSE 16777215 END) != 0"                                                     \
     " AND (?5 IS NULL OR d.sensor_id = (SELECT id FROM sensors WHERE name = ?5))"
 
 static void bind_range(sqlite3_stmt *s, const struct range *r, const char *sensor)
 {
-    sqlite3_bind_int64(s, 1, r->d0);
-    sqlite3_bind_int64(s, 2, r->d1);
-    sqlite3_bind_int64(s, 3, r->m0);
-    sqlite3_bind_int64(s, 4, r->m1);
+    int64_t d0 = r->d0, d1 = r->d1, m0 = r->m0, m1 = r->m1;
+
+    if (d0 < 0) { /* no rows outside [0, SRC_DAY_MAX): clamp so row-id math stays in range */
+        d0 = 0;
+        m0 = 0xffffff;
+    }
+    if (d1 >= SRC_DAY_MAX) {
+        d1 = SRC_DAY_MAX - 1;
+        m1 = 0xffffff;
+    }
+    sqlite3_bind_int64(s, 1, d0);
+    sqlite3_bind_int64(s, 2, d1);
+    sqlite3_bind_int64(s, 3, m0);
+    sqlite3_bind_int64(s, 4, m1);
     if (sensor != NULL)
         sqlite3_bind_text(s, 5, sensor, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 6, r->since);

@@ -137,6 +137,7 @@ static void put_src(struct ctx *c, int64_t sensor, int64_t day, const char *addr
     r.asn = asn;
     r.scanner = scanner;
     r.victim = victim;
+    r.seq = (uint32_t)hash_bytes(r.src.b, 16, 0); /* one row per source */
     ok(store_dk_src_put(c->st, sensor, &r, &e), &e);
 }
 
@@ -249,6 +250,7 @@ static void test_src_put_load_every_field(void **state)
     r.victim = false;
     r.state = blob;
     r.state_len = sizeof(blob);
+    r.seq = (uint32_t)hash_bytes(r.src.b, 16, 0); /* one row per source */
     ok(store_dk_src_put(c->st, c->s1, &r, &e), &e);
 
     memset(&v6, 0, sizeof(v6));
@@ -258,6 +260,7 @@ static void test_src_put_load_every_field(void **state)
     v6.hours = ALL_HOURS;
     memcpy(v6.country, "ZZ", 3);
     v6.victim = true; /* top_ports and state left NULL */
+    v6.seq = (uint32_t)hash_bytes(v6.src.b, 16, 0); /* one row per source */
     ok(store_dk_src_put(c->st, c->s1, &v6, &e), &e);
 
     ok(store_dk_src_load(c->st, c->s1, DAY, collect_src, &l, &e), &e);

@@ -118,6 +118,7 @@ static void put_src(struct ctx *c, int64_t sensor, int64_t day, const char *addr
     r.asn = asn;
     r.scanner = scanner;
     r.victim = victim;
+    r.seq = (uint32_t)hash_bytes(r.src.b, 16, 0); /* one row per source */
     ok(store_dk_src_put(c->st, sensor, &r, &e), &e);
 }
 
@@ -437,6 +438,7 @@ static void test_top_by_source_aggregates_days(void **state)
     r.ports = 3;
     memcpy(r.country, "JP", 3);
     r.asn = 7684;
+    r.seq = (uint32_t)hash_bytes(r.src.b, 16, 0); /* one row per source */
     ok(store_dk_src_put(c->st, c->s1, &r, &e), &e);
     r.day = DAY + 1;
     r.packets = 20;
@@ -448,6 +450,7 @@ static void test_top_by_source_aggregates_days(void **state)
     r.dsts = 300;
     r.ports = 2;
     r.scanner = true;
+    r.seq = (uint32_t)hash_bytes(r.src.b, 16, 0); /* one row per source */
     ok(store_dk_src_put(c->st, c->s1, &r, &e), &e);
 
     ok(store_dk_top(c->st, STORE_BY_SOURCE, NULL, BASE, BASE + 2 * 86400, &t, 1, &count, &e), &e);
