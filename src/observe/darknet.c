@@ -549,7 +549,7 @@ static enum err_code port_append(struct dk_day *d, struct dk_src *r, uint32_t id
 
     if (r->nport >= (1u << 26)) /* cannot happen: 5 classes x 65536 ports */
         return err_set(e, ERR_LIMIT, "darknet: too many (port, class) pairs for one source");
-    rc = pool_grow(d, &r->pref, r->nport * 3u, (r->nport + 1u) * 3u, e);
+    rc = pool_grow(d, &r->pref, r->nport * DK_PORT_WORDS, (r->nport + 1u) * DK_PORT_WORDS, e);
     if (rc != ERR_OK)
         return rc;
     pe = ports_of(d, r);
@@ -561,7 +561,7 @@ static enum err_code port_append(struct dk_day *d, struct dk_src *r, uint32_t id
     if (rc != ERR_OK)
         return rc;
     pe += r->nport++;
-    *pe = (struct dk_port_ent){port, cls, 0, 0, 0};
+    *pe = (struct dk_port_ent){port, cls, 0, 0, 0, UINT32_MAX};
     *out = pe;
     return ERR_OK;
 }
@@ -613,7 +613,7 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts, uns
                              const struct pkt *p, uint32_t hsh, struct err *e)
 {
     uint32_t idx = src_find(d, &p->src, hsh);
-    uint32_t hbit = 1u << hour;
+    uint32_t hbit = 1u << hour, key;
     struct dk_src *r;
     struct dk_port_ent *pe = NULL;
     struct ph_ent *ph = NULL;
@@ -649,10 +649,17 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts, uns
     pe = r->nport ? ports_of(d, r) : NULL;
     if (rc == ERR_OK && (pe == NULL || pe->port != p->port || pe->cls != p->cls))
         rc = port_entry(d, r, idx, p->port, p->cls, &pe, &fresh, e); /* not the first entry */
-    if (rc == ERR_OK)
-        rc = ph_get(d, hour << 24 | (uint32_t)p->cls << 16 | p->port, &ph, e);
     if (rc != ERR_OK)
         return rc;
+    key = hour << 24 | (uint32_t)p->cls << 16 | p->port;
+    if (pe->ph_slot < d->ph_cap && d->ph[pe->ph_slot].key == key) {
+        ph = &d->ph[pe->ph_slot]; /* same hour as this entry's last packet */
+    } else {
+        rc = ph_get(d, key, &ph, e);
+        if (rc != ERR_OK)
+            return rc;
+        pe->ph_slot = (uint32_t)(ph - d->ph);
+    }
     ph->packets++;
     ph->bytes += p->ip_len;
     ph->dirty = 1;

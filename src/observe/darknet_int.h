@@ -45,13 +45,17 @@ struct dk_src {
 };
 
 /* One (port, class) entry of a source: 3 pool words. */
+/* One (port, class) entry of a source: 4 pool words, so entry arrays fill their
+ * power-of-two blocks exactly. */
 struct dk_port_ent {
     uint16_t port;
     uint8_t cls;
     uint8_t pad;
     uint32_t count;
     uint32_t hours;
+    uint32_t ph_slot; /* hint: where its (hour, port, class) counter was last found */
 };
+#define DK_PORT_WORDS 4
 
 struct ph_ent { /* (hour, port, class) counters */
     uint32_t key; /* hour << 24 | cls << 16 | port; 0xffffffff empty */
