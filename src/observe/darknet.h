@@ -16,6 +16,7 @@
 #define DK_OPEN_DAYS      2  /* days kept in memory at once */
 #define DK_THRESHOLD_MAX  64 /* largest scanner threshold (exact distinct set size) */
 #define DK_TOP_PORTS      8
+#define DK_TS_MAX         INT64_C(4294967295) /* latest packet time aggregated (2106) */
 
 struct dk_agg;
 

@@ -184,6 +184,10 @@ static enum err_code take_batch(struct observe_ingest *in, const struct pcap_rec
             c->outside++;
             continue;
         }
+        if (recs[i].ts_sec < 0 || recs[i].ts_sec > DK_TS_MAX) { /* pcapng can say year 3000 */
+            c->bad++;
+            continue;
+        }
         c->bytes += pk[k].ip_len;
         c->cls[pk[k].cls]++;
         c->fragments += pk[k].frag != PKT_FRAG_NONE;

@@ -56,4 +56,26 @@ rc=$?
 set -e
 eq "missing exit" "$rc" 66
 eq "missing: good file kept" "$(sqlite3 "$T/m.db" 'SELECT count(*) FROM ingested_files')" 1
+# a pcapng packet stamped in the year ~3000 is counted as bad; the others are ingested
+python3 - "$T/future.pcapng" <<'PY'
+import struct, sys
+def blk(t, body):
+    body += b'\0' * (-len(body) % 4)
+    n = 12 + len(body)
+    return struct.pack('<II', t, n) + body + struct.pack('<I', n)
+def ip4(src, dst):  # UDP probe to port 53, raw IPv4
+    udp = struct.pack('!HHHH', 40000, 53, 8, 0)
+    return struct.pack('!BBHHHBBH4s4s', 0x45, 0, 28, 0, 0, 64, 17, 0, bytes(src), bytes(dst)) + udp
+def epb(ts_us, pkt):
+    return blk(6, struct.pack('<IIIII', 0, ts_us >> 32, ts_us & 0xffffffff, len(pkt), len(pkt)) + pkt)
+out = blk(0x0A0D0D0A, struct.pack('<IHHq', 0x1A2B3C4D, 1, 0, -1))
+out += blk(1, struct.pack('<HHI', 101, 0, 0))
+out += epb(1762041600 * 10**6, ip4([1, 2, 3, 4], [198, 51, 0, 1]))
+out += epb(32503680000 * 10**6, ip4([1, 2, 3, 5], [198, 51, 0, 2]))  # 3000-01-01
+out += epb(1762041660 * 10**6, ip4([1, 2, 3, 4], [198, 51, 0, 3]))
+open(sys.argv[1], 'wb').write(out)
+PY
+"$OODA" ingest --quiet --json --sensor s --db "$T/f.db" "$T/future.pcapng" >"$T/f.json"
+eq "future: bad" "$(jq '.files[0].bad' "$T/f.json")" 1
+eq "future: packets" "$("$OODA" darknet summary --json --db "$T/f.db" | jq -c '[.packets, .sources]')" "[2,1]"
 finish
