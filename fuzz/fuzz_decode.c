@@ -31,8 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     if (len == 0)
         return 0;
     lt = fuzz_linktypes[data[0] % FUZZ_NLT];
-    check(decode_linktype_ok(lt));
-    res = decode_packet(lt, data + 1, len - 1, &p);
+    check(observe_decode_linktype_ok(lt));
+    res = observe_decode_packet(lt, data + 1, len - 1, &p);
     check(res == DECODE_IP || res == DECODE_NOT_IP || res == DECODE_BAD);
     if (res != DECODE_IP)
         return 0;

@@ -1,8 +1,8 @@
 /* fuzz_pcap.c - libFuzzer target for the pcap/pcapng reader (observe/pcapfile.c) and,
  * through it, the packet decoder.
  *
- * The input is a capture file. It is read twice: whole, with pcap_rd_next() and at_eof,
- * then through a simulated refill buffer with pcap_rd_batch(), fed a few bytes at a
+ * The input is a capture file. It is read twice: whole, with observe_pcap_rd_next() and at_eof,
+ * then through a simulated refill buffer with observe_pcap_rd_batch(), fed a few bytes at a
  * time (one byte at a time for small inputs too). The live bytes sit at the very end of
  * the allocation, so a read past them is caught by ASan. Both passes must produce the
  * same records (same absolute offsets) and end the same way with the same message;
@@ -42,7 +42,7 @@ static void check(bool ok)
 static void check_pkt(const struct pcap_rec *rec)
 {
     struct pkt p;
-    enum decode_result res = decode_packet(rec->linktype, rec->data, rec->caplen, &p);
+    enum decode_result res = observe_decode_packet(rec->linktype, rec->data, rec->caplen, &p);
 
     check(res == DECODE_IP || res == DECODE_NOT_IP || res == DECODE_BAD);
     if (res != DECODE_IP)
@@ -66,7 +66,7 @@ static struct rec_sum summarise(const struct pcap_rec *rec, uint64_t off)
                         .linktype = rec->linktype};
 
     check(rec->caplen <= PCAP_CAPLEN_MAX && rec->ts_nsec < 1000000000u);
-    check(decode_linktype_ok(rec->linktype));
+    check(observe_decode_linktype_ok(rec->linktype));
     return s;
 }
 
@@ -76,12 +76,12 @@ static struct pass_end read_whole(const uint8_t *data, size_t len)
     struct pass_end end = {.st = PCAP_REC};
     size_t pos = 0;
 
-    pcap_rd_init(&r);
+    observe_pcap_rd_init(&r);
     while (end.st == PCAP_REC) {
         struct pcap_rec rec;
         size_t used;
 
-        end.st = pcap_rd_next(&r, data + pos, len - pos, true, &used, &rec, &end.e);
+        end.st = observe_pcap_rd_next(&r, data + pos, len - pos, true, &used, &rec, &end.e);
         check(used <= len - pos && end.st != PCAP_MORE);
         if (end.st == PCAP_REC) {
             check(rec.data >= data + pos && rec.data + rec.caplen <= data + pos + used);
@@ -114,13 +114,13 @@ static struct pass_end read_chunked(const uint8_t *data, size_t len, size_t chun
     size_t have = 0, in = 0;
 
     check(base != NULL);
-    pcap_rd_init(&r);
+    observe_pcap_rd_init(&r);
     for (;;) {
         uint8_t *win = base + len - have; /* live bytes end at the allocation's end */
         uint64_t off0 = r.off;
         size_t n, used;
 
-        end.st = pcap_rd_batch(&r, win, have, in == len, recs, batch, &n, &used, &end.e);
+        end.st = observe_pcap_rd_batch(&r, win, have, in == len, recs, batch, &n, &used, &end.e);
         check(used <= have && r.off == off0 + used && n <= batch);
         check(end.st == PCAP_REC ? n > 0 : n == 0);
         for (size_t i = 0; i < n; i++) {

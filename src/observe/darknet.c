@@ -50,7 +50,7 @@ static unsigned pool_class(uint32_t words)
     return c;
 }
 
-enum err_code dk_pool_alloc(struct dk_day *d, uint32_t words, uint32_t *off, struct err *e)
+enum err_code observe_dk_pool_alloc(struct dk_day *d, uint32_t words, uint32_t *off, struct err *e)
 {
     unsigned c = pool_class(words);
     size_t bytes = ((size_t)1 << c) * 4;
@@ -86,7 +86,7 @@ static enum err_code pool_grow(struct dk_day *d, uint32_t *off, uint32_t have, u
 
     if (have > 0 && pool_class(have) == pool_class(want))
         return ERR_OK;
-    rc = dk_pool_alloc(d, want, &noff, e);
+    rc = observe_dk_pool_alloc(d, want, &noff, e);
     if (rc != ERR_OK)
         return rc;
     if (have > 0) {
@@ -99,7 +99,7 @@ static enum err_code pool_grow(struct dk_day *d, uint32_t *off, uint32_t have, u
 
 /* ---- HyperLogLog -------------------------------------------------------------------- */
 
-void dk_hll_add(uint8_t *regs, uint32_t key)
+void observe_dk_hll_add(uint8_t *regs, uint32_t key)
 {
     uint64_t h = hash_u64((uint64_t)key * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL);
     unsigned idx = (unsigned)(h >> 56), rank;
@@ -115,7 +115,7 @@ void dk_hll_add(uint8_t *regs, uint32_t key)
                                   (rank << ((idx & 1) * 4)));
 }
 
-double dk_hll_estimate(const uint8_t *regs)
+double observe_dk_hll_estimate(const uint8_t *regs)
 {
     const double m = 256, alpha = 0.7213 / (1 + 1.079 / 256);
     double sum = 0;
@@ -145,9 +145,9 @@ static void day_free(struct dk_day *d)
     mem_free(d->geo);
     mem_free(d->asns);
     mem_free(d->asn_hours);
-    dk_kmap_fini(&d->geo_map);
-    dk_kmap_fini(&d->asn_map);
-    dk_kmap_fini(&d->port_map);
+    observe_dk_kmap_fini(&d->geo_map);
+    observe_dk_kmap_fini(&d->asn_map);
+    observe_dk_kmap_fini(&d->port_map);
     mem_free(d);
 }
 
@@ -202,7 +202,7 @@ static enum err_code rehash(struct dk_day *d, struct err *e)
     return ERR_OK;
 }
 
-uint16_t dk_cc_index(const char cc[3])
+uint16_t observe_dk_cc_index(const char cc[3])
 {
     if (cc[0] < 'A' || cc[0] > 'Z' || cc[1] < 'A' || cc[1] > 'Z')
         return CC_ZZ;
@@ -211,7 +211,7 @@ uint16_t dk_cc_index(const char cc[3])
 
 /* ---- u64 -> u32 maps (open addressing, linear probing) ------------------------------ */
 
-void dk_kmap_fini(struct kmap *m)
+void observe_dk_kmap_fini(struct kmap *m)
 {
     mem_free(m->keys);
     mem_free(m->vals);
@@ -246,7 +246,7 @@ static void kmap_put_nogrow(struct kmap *m, uint64_t k, uint32_t v)
     m->vals[i] = v;
 }
 
-enum err_code dk_kmap_put(struct kmap *m, uint64_t k, uint32_t v, struct err *e)
+enum err_code observe_dk_kmap_put(struct kmap *m, uint64_t k, uint32_t v, struct err *e)
 {
     if ((m->used + 1) * 2 > m->cap) {
         struct kmap n = {0};
@@ -254,21 +254,21 @@ enum err_code dk_kmap_put(struct kmap *m, uint64_t k, uint32_t v, struct err *e)
         n.keys = mem_alloc((size_t)n.cap * sizeof(*n.keys));
         n.vals = mem_alloc((size_t)n.cap * sizeof(*n.vals));
         if (n.keys == NULL || n.vals == NULL) {
-            dk_kmap_fini(&n);
+            observe_dk_kmap_fini(&n);
             return err_set(e, ERR_NOMEM, "darknet: cannot grow map");
         }
         memset(n.keys, 0xff, (size_t)n.cap * sizeof(*n.keys));
         for (uint32_t i = 0; i < m->cap; i++)
             if (m->keys[i] != UINT64_MAX)
                 kmap_put_nogrow(&n, m->keys[i], m->vals[i]);
-        dk_kmap_fini(m);
+        observe_dk_kmap_fini(m);
         *m = n;
     }
     kmap_put_nogrow(m, k, v);
     return ERR_OK;
 }
 
-enum err_code dk_asn_index(struct dk_day *d, uint32_t asn, uint32_t *idx, struct err *e)
+enum err_code observe_dk_asn_index(struct dk_day *d, uint32_t asn, uint32_t *idx, struct err *e)
 {
     if (kmap_get(&d->asn_map, asn, idx))
         return ERR_OK;
@@ -286,7 +286,7 @@ enum err_code dk_asn_index(struct dk_day *d, uint32_t asn, uint32_t *idx, struct
         d->asn_hours = nh;
         d->asn_cap = cap;
     }
-    if (dk_kmap_put(&d->asn_map, asn, d->nasn, e) != ERR_OK)
+    if (observe_dk_kmap_put(&d->asn_map, asn, d->nasn, e) != ERR_OK)
         return ERR_NOMEM;
     d->asns[d->nasn] = asn;
     *idx = d->nasn++;
@@ -294,17 +294,17 @@ enum err_code dk_asn_index(struct dk_day *d, uint32_t asn, uint32_t *idx, struct
 }
 
 /* Finds or adds the (country, ASN) pair of a new source. */
-enum err_code dk_geo_index(struct dk_day *d, const struct geo_info *gi, uint32_t *out,
-                               struct err *e)
+enum err_code observe_dk_geo_index(struct dk_day *d, const struct geo_info *gi, uint32_t *out,
+                                   struct err *e)
 {
-    uint16_t cc = dk_cc_index(gi->country);
+    uint16_t cc = observe_dk_cc_index(gi->country);
     uint64_t key = (uint64_t)gi->asn << 16 | cc;
     uint32_t asn_idx;
     enum err_code rc;
 
     if (kmap_get(&d->geo_map, key, out))
         return ERR_OK;
-    rc = dk_asn_index(d, gi->asn, &asn_idx, e);
+    rc = observe_dk_asn_index(d, gi->asn, &asn_idx, e);
     if (rc != ERR_OK)
         return rc;
     if (d->ngeo == d->geo_cap) {
@@ -315,7 +315,7 @@ enum err_code dk_geo_index(struct dk_day *d, const struct geo_info *gi, uint32_t
         d->geo = ng;
         d->geo_cap = cap;
     }
-    rc = dk_kmap_put(&d->geo_map, key, d->ngeo, e);
+    rc = observe_dk_kmap_put(&d->geo_map, key, d->ngeo, e);
     if (rc != ERR_OK)
         return rc;
     d->geo[d->ngeo] = (struct geo_ent){gi->asn, cc, asn_idx};
@@ -378,8 +378,8 @@ static enum err_code ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out,
 
 /* ---- sources ------------------------------------------------------------------------- */
 
-enum err_code dk_src_insert(struct dk_day *d, const struct ip16 *ip, uint32_t h,
-                                uint32_t *idx, struct err *e)
+enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uint32_t h,
+                                    uint32_t *idx, struct err *e)
 {
     struct dk_src *r;
     enum err_code rc;
@@ -446,20 +446,20 @@ static enum err_code dst_to_hll(struct dk_day *d, struct dk_src *r, uint32_t key
 {
     uint32_t off;
     uint8_t *regs;
-    enum err_code rc = dk_pool_alloc(d, DK_HLL_BYTES / 4, &off, e);
+    enum err_code rc = observe_dk_pool_alloc(d, DK_HLL_BYTES / 4, &off, e);
 
     if (rc != ERR_OK)
         return rc;
     regs = (uint8_t *)pool_at(d, off);
     memset(regs, 0, DK_HLL_BYTES);
     if (r->ndst == 1) {
-        dk_hll_add(regs, r->dref);
+        observe_dk_hll_add(regs, r->dref);
     } else {
         for (uint32_t i = 0; i < r->ndst; i++)
-            dk_hll_add(regs, pool_at(d, r->dref)[i]);
+            observe_dk_hll_add(regs, pool_at(d, r->dref)[i]);
         pool_release(d, r->dref, r->ndst);
     }
-    dk_hll_add(regs, key);
+    observe_dk_hll_add(regs, key);
     r->dref = off;
     r->ndst++;
     r->hours |= FLAG_HLL;
@@ -474,7 +474,7 @@ static inline enum err_code dk_dst_add(struct dk_day *d, struct dk_src *r, uint3
                                     uint32_t thr, struct err *e)
 {
     if (r->hours & FLAG_HLL) {
-        dk_hll_add((uint8_t *)pool_at(d, r->dref), key);
+        observe_dk_hll_add((uint8_t *)pool_at(d, r->dref), key);
         return ERR_OK;
     }
     if (r->ndst == 1 && r->dref == key)
@@ -489,7 +489,7 @@ static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t k
     enum err_code rc;
 
     if (r->hours & FLAG_HLL) {
-        dk_hll_add((uint8_t *)pool_at(d, r->dref), key);
+        observe_dk_hll_add((uint8_t *)pool_at(d, r->dref), key);
         return ERR_OK;
     }
     if (r->ndst == 0) {
@@ -503,7 +503,7 @@ static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t k
             return ERR_OK;
         if (thr <= 1)
             return dst_to_hll(d, r, key, e);
-        rc = dk_pool_alloc(d, 2, &off, e);
+        rc = observe_dk_pool_alloc(d, 2, &off, e);
         if (rc != ERR_OK)
             return rc;
         pool_at(d, off)[0] = first;
@@ -527,9 +527,8 @@ static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t k
     return ERR_OK;
 }
 
-
-enum err_code dk_dst_insert(struct dk_day *d, struct dk_src *r, uint32_t key, uint32_t thr,
-                            struct err *e)
+enum err_code observe_dk_dst_insert(struct dk_day *d, struct dk_src *r, uint32_t key, uint32_t thr,
+                                    struct err *e)
 {
     return dk_dst_add(d, r, key, thr, e);
 }
@@ -555,9 +554,9 @@ static enum err_code port_append(struct dk_day *d, struct dk_src *r, uint32_t id
     pe = ports_of(d, r);
     if (r->nport == PORT_LINEAR) /* switching to the map: index what is there */
         for (uint32_t i = 0; i < r->nport && rc == ERR_OK; i++)
-            rc = dk_kmap_put(&d->port_map, port_key(idx, pe[i].port, pe[i].cls), i, e);
+            rc = observe_dk_kmap_put(&d->port_map, port_key(idx, pe[i].port, pe[i].cls), i, e);
     if (rc == ERR_OK && r->nport >= PORT_LINEAR)
-        rc = dk_kmap_put(&d->port_map, port_key(idx, port, cls), r->nport, e);
+        rc = observe_dk_kmap_put(&d->port_map, port_key(idx, port, cls), r->nport, e);
     if (rc != ERR_OK)
         return rc;
     pe += r->nport++;
@@ -600,9 +599,9 @@ static enum err_code new_source(struct dk_agg *a, struct dk_day *d, const struct
 
     if (a->geo != NULL)
         geo_lookup(a->geo, ip, &gi);
-    rc = dk_geo_index(d, &gi, &g, e);
+    rc = observe_dk_geo_index(d, &gi, &g, e);
     if (rc == ERR_OK)
-        rc = dk_src_insert(d, ip, h, idx, e);
+        rc = observe_dk_src_insert(d, ip, h, idx, e);
     if (rc == ERR_OK)
         rec_at(d, *idx)->geo = g;
     return rc;
@@ -674,26 +673,27 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts, uns
 
 /* ---- exported to darknet_store.c (the hot path above uses the static versions) ---- */
 
-bool dk_kmap_get(const struct kmap *m, uint64_t k, uint32_t *v)
+bool observe_dk_kmap_get(const struct kmap *m, uint64_t k, uint32_t *v)
 {
     return kmap_get(m, k, v);
 }
 
-enum err_code dk_ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e)
+enum err_code observe_dk_ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e)
 {
     return ph_get(d, key, out, e);
 }
 
-enum err_code dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
-                            uint8_t cls, struct dk_port_ent **out, bool *fresh, struct err *e)
+enum err_code observe_dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
+                                    uint8_t cls, struct dk_port_ent **out, bool *fresh,
+                                    struct err *e)
 {
     return port_entry(d, r, idx, port, cls, out, fresh, e);
 }
 
 /* ---- the aggregator --------------------------------------------------------------- */
 
-enum err_code dk_agg_new(struct store *st, int64_t sensor, const struct geo *geo,
-                         const struct dk_agg_opts *o, struct dk_agg **out, struct err *e)
+enum err_code observe_dk_agg_new(struct store *st, int64_t sensor, const struct geo *geo,
+                                 const struct dk_agg_opts *o, struct dk_agg **out, struct err *e)
 {
     struct dk_agg *a;
 
@@ -713,7 +713,7 @@ enum err_code dk_agg_new(struct store *st, int64_t sensor, const struct geo *geo
     return ERR_OK;
 }
 
-void dk_agg_discard(struct dk_agg *a)
+void observe_dk_agg_discard(struct dk_agg *a)
 {
     for (int i = 0; i < DK_OPEN_DAYS; i++) {
         day_free(a->days[i]);
@@ -722,11 +722,11 @@ void dk_agg_discard(struct dk_agg *a)
     a->cur = NULL;
 }
 
-void dk_agg_free(struct dk_agg *a)
+void observe_dk_agg_free(struct dk_agg *a)
 {
     if (a == NULL)
         return;
-    dk_agg_discard(a);
+    observe_dk_agg_discard(a);
     buf_fini(&a->scratch);
     mem_free(a);
 }
@@ -752,7 +752,7 @@ static enum err_code switch_day(struct dk_agg *a, int64_t day, struct err *e)
             slot = i;
     }
     if (a->days[slot] != NULL) {
-        rc = dk_day_flush(a, a->days[slot], e);
+        rc = observe_dk_day_flush(a, a->days[slot], e);
         if (rc != ERR_OK)
             return rc;
         day_free(a->days[slot]);
@@ -761,7 +761,7 @@ static enum err_code switch_day(struct dk_agg *a, int64_t day, struct err *e)
     rc = day_new(day, &d, e);
     if (rc != ERR_OK)
         return rc;
-    rc = dk_day_load(a, d, e);
+    rc = observe_dk_day_load(a, d, e);
     if (rc != ERR_OK) {
         day_free(d);
         return rc;
@@ -788,7 +788,7 @@ static enum err_code add_hashed(struct dk_agg *a, int64_t ts, const struct pkt *
     return day_add(a, a->cur, ts, (unsigned)(off / 3600), p, h, e);
 }
 
-enum err_code dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt *p, struct err *e)
+enum err_code observe_dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt *p, struct err *e)
 {
     return add_hashed(a, ts, p, ip_hash(&p->src), e);
 }
@@ -832,8 +832,8 @@ static inline void pf_pool(const struct dk_day *d, int64_t ts, const struct pkt 
         __builtin_prefetch(&d->asn_hours[d->geo[r->geo].asn_idx * 24 + hour], 1);
 }
 
-enum err_code dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct pkt *p,
-                               size_t n, struct err *e)
+enum err_code observe_dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct pkt *p,
+                                       size_t n, struct err *e)
 {
     uint32_t h[DK_BATCH];
 
@@ -863,11 +863,11 @@ enum err_code dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct
     return ERR_OK;
 }
 
-enum err_code dk_agg_flush(struct dk_agg *a, struct err *e)
+enum err_code observe_dk_agg_flush(struct dk_agg *a, struct err *e)
 {
     for (int i = 0; i < DK_OPEN_DAYS; i++) {
         if (a->days[i] != NULL) {
-            enum err_code rc = dk_day_flush(a, a->days[i], e);
+            enum err_code rc = observe_dk_day_flush(a, a->days[i], e);
             if (rc != ERR_OK)
                 return rc;
         }
@@ -875,7 +875,7 @@ enum err_code dk_agg_flush(struct dk_agg *a, struct err *e)
     return ERR_OK;
 }
 
-size_t dk_agg_memory(const struct dk_agg *a)
+size_t observe_dk_agg_memory(const struct dk_agg *a)
 {
     size_t n = sizeof(*a);
 
@@ -891,7 +891,7 @@ size_t dk_agg_memory(const struct dk_agg *a)
     return n;
 }
 
-size_t dk_agg_sources(const struct dk_agg *a)
+size_t observe_dk_agg_sources(const struct dk_agg *a)
 {
     size_t n = 0;
 

@@ -4,7 +4,7 @@
  * (hour, port, class) counters and per (hour, country) and (hour, ASN) counters, as
  * docs/darknet.md defines them. Packets are added on the hot path without allocating
  * per packet (memory grows with distinct sources and their (port, class) pairs only).
- * dk_agg_flush() writes everything changed since the last flush through the store,
+ * observe_dk_agg_flush() writes everything changed since the last flush through the store,
  * inside the caller's transaction. Not thread-safe: one aggregator per thread. */
 #ifndef OODA_OBSERVE_DARKNET_H
 #define OODA_OBSERVE_DARKNET_H
@@ -26,36 +26,36 @@ struct dk_agg_opts {
     uint64_t space4, space6;    /* IPv4/IPv6 darknet addresses (cap estimates); 0: unknown */
 };
 
-enum err_code dk_agg_new(struct store *st, int64_t sensor, const struct geo *geo,
-                         const struct dk_agg_opts *o, struct dk_agg **out, struct err *e);
-void dk_agg_free(struct dk_agg *a);
+enum err_code observe_dk_agg_new(struct store *st, int64_t sensor, const struct geo *geo,
+                                 const struct dk_agg_opts *o, struct dk_agg **out, struct err *e);
+void observe_dk_agg_free(struct dk_agg *a);
 
 /* Adds one darknet packet seen at Unix time ts. May load a day from the store or evict
  * (flush) the oldest open day, which needs an open transaction. */
-enum err_code dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt *p, struct err *e);
+enum err_code observe_dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt *p, struct err *e);
 
 /* Adds n packets (ts[i], p[i]) with the lookups of a batch overlapped; same effect as n
- * calls of dk_agg_add(). */
+ * calls of observe_dk_agg_add(). */
 #define DK_BATCH 256
-enum err_code dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct pkt *p,
-                               size_t n, struct err *e);
+enum err_code observe_dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct pkt *p,
+                                       size_t n, struct err *e);
 
 /* Writes every changed row of the open days (caller holds a transaction). */
-enum err_code dk_agg_flush(struct dk_agg *a, struct err *e);
+enum err_code observe_dk_agg_flush(struct dk_agg *a, struct err *e);
 
 /* Drops all in-memory state (after a rollback); days reload from the store on use. */
-void dk_agg_discard(struct dk_agg *a);
+void observe_dk_agg_discard(struct dk_agg *a);
 
 /* Bytes of memory held by the open days (records, pools, tables). */
-size_t dk_agg_memory(const struct dk_agg *a);
+size_t observe_dk_agg_memory(const struct dk_agg *a);
 /* Distinct sources held in the open days. */
-size_t dk_agg_sources(const struct dk_agg *a);
+size_t observe_dk_agg_sources(const struct dk_agg *a);
 
 /* ---- per-source state codec (exposed for tests and the fuzz target) -------------- */
 
 /* HyperLogLog with 256 4-bit registers over 32-bit destination keys. */
 #define DK_HLL_BYTES 128
-void dk_hll_add(uint8_t *regs, uint32_t key);
-double dk_hll_estimate(const uint8_t *regs);
+void observe_dk_hll_add(uint8_t *regs, uint32_t key);
+double observe_dk_hll_estimate(const uint8_t *regs);
 
 #endif

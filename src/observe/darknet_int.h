@@ -139,26 +139,27 @@ static inline uint32_t ip_hash(const struct ip16 *ip)
 
 /* ---- shared between darknet.c and darknet_store.c ----------------------------------- */
 
-void dk_kmap_fini(struct kmap *m);
-bool dk_kmap_get(const struct kmap *m, uint64_t k, uint32_t *v);
-enum err_code dk_kmap_put(struct kmap *m, uint64_t k, uint32_t v, struct err *e);
-uint16_t dk_cc_index(const char cc[3]);
-enum err_code dk_asn_index(struct dk_day *d, uint32_t asn, uint32_t *idx, struct err *e);
-enum err_code dk_geo_index(struct dk_day *d, const struct geo_info *gi, uint32_t *out,
-                           struct err *e);
-enum err_code dk_ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e);
-enum err_code dk_src_insert(struct dk_day *d, const struct ip16 *ip, uint32_t h, uint32_t *idx,
-                            struct err *e);
-enum err_code dk_pool_alloc(struct dk_day *d, uint32_t words, uint32_t *off, struct err *e);
+void observe_dk_kmap_fini(struct kmap *m);
+bool observe_dk_kmap_get(const struct kmap *m, uint64_t k, uint32_t *v);
+enum err_code observe_dk_kmap_put(struct kmap *m, uint64_t k, uint32_t v, struct err *e);
+uint16_t observe_dk_cc_index(const char cc[3]);
+enum err_code observe_dk_asn_index(struct dk_day *d, uint32_t asn, uint32_t *idx, struct err *e);
+enum err_code observe_dk_geo_index(struct dk_day *d, const struct geo_info *gi, uint32_t *out,
+                                   struct err *e);
+enum err_code observe_dk_ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e);
+enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uint32_t h,
+                                    uint32_t *idx, struct err *e);
+enum err_code observe_dk_pool_alloc(struct dk_day *d, uint32_t words, uint32_t *off, struct err *e);
 /* Adds a destination key to source r's set (exact up to thr, then HyperLogLog). */
-enum err_code dk_dst_insert(struct dk_day *d, struct dk_src *r, uint32_t key, uint32_t thr,
-                            struct err *e);
+enum err_code observe_dk_dst_insert(struct dk_day *d, struct dk_src *r, uint32_t key, uint32_t thr,
+                                    struct err *e);
 /* Finds or adds source idx's (port, class) entry; *fresh says it was added. */
-enum err_code dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
-                            uint8_t cls, struct dk_port_ent **out, bool *fresh, struct err *e);
+enum err_code observe_dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
+                                    uint8_t cls, struct dk_port_ent **out, bool *fresh,
+                                    struct err *e);
 
 /* darknet_store.c: loads day d's stored state; writes what changed since the last flush. */
-enum err_code dk_day_load(struct dk_agg *a, struct dk_day *d, struct err *e);
-enum err_code dk_day_flush(struct dk_agg *a, struct dk_day *d, struct err *e);
+enum err_code observe_dk_day_load(struct dk_agg *a, struct dk_day *d, struct err *e);
+enum err_code observe_dk_day_flush(struct dk_agg *a, struct dk_day *d, struct err *e);
 
 #endif

@@ -94,7 +94,7 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r, uint32_t i
         return err_set(e, ERR_PARSE, "darknet: stored source state has a bad length");
     s += STATE_HDR;
     if (hll) {
-        rc = dk_pool_alloc(d, DK_HLL_BYTES / 4, &r->dref, e);
+        rc = observe_dk_pool_alloc(d, DK_HLL_BYTES / 4, &r->dref, e);
         if (rc != ERR_OK)
             return rc;
         memcpy(pool_at(d, r->dref), s, DK_HLL_BYTES);
@@ -102,7 +102,7 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r, uint32_t i
         r->ndst = ndst;
     } else {
         for (uint32_t i = 0; i < ndst; i++) {
-            rc = dk_dst_insert(d, r, get_u32(s + 4 * i), thr, e);
+            rc = observe_dk_dst_insert(d, r, get_u32(s + 4 * i), thr, e);
             if (rc != ERR_OK)
                 return rc;
         }
@@ -113,7 +113,7 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r, uint32_t i
         bool fresh;
         if (s[2] >= DK_NCLASS)
             return err_set(e, ERR_PARSE, "darknet: stored source state has a bad class");
-        rc = dk_port_entry(d, r, idx, get_u16(s), s[2], &pe, &fresh, e);
+        rc = observe_dk_port_entry(d, r, idx, get_u16(s), s[2], &pe, &fresh, e);
         if (rc != ERR_OK)
             return rc;
         pe->count = get_u32(s + 3);
@@ -143,9 +143,9 @@ static enum err_code load_src(void *ctx, const struct store_dk_src *row, struct 
     if (row->seq != d->nrecs) /* rows come in seq order, seq = record index */
         return err_set(e, ERR_DB, "darknet: stored rows of day %lld are not dense at seq %u",
                        (long long)d->day, row->seq);
-    rc = dk_geo_index(d, &gi, &g, e);
+    rc = observe_dk_geo_index(d, &gi, &g, e);
     if (rc == ERR_OK)
-        rc = dk_src_insert(d, &row->src, ip_hash(&row->src), &idx, e);
+        rc = observe_dk_src_insert(d, &row->src, ip_hash(&row->src), &idx, e);
     if (rc != ERR_OK)
         return rc;
     r = rec_at(d, idx);
@@ -168,7 +168,7 @@ static enum err_code load_port(void *ctx, const struct store_dk_port *row, struc
 
     if (hour > 23 || row->cls >= DK_NCLASS)
         return err_set(e, ERR_PARSE, "darknet: stored port-hour row out of range");
-    rc = dk_ph_get(c->d, hour << 24 | (uint32_t)row->cls << 16 | row->port, &ph, e);
+    rc = observe_dk_ph_get(c->d, hour << 24 | (uint32_t)row->cls << 16 | row->port, &ph, e);
     if (rc != ERR_OK)
         return rc;
     ph->packets = row->packets;
@@ -190,12 +190,12 @@ static enum err_code load_geo(void *ctx, const struct store_dk_geo *row, struct 
     if (hour > 23)
         return err_set(e, ERR_PARSE, "darknet: stored geo-hour row out of range");
     if (row->is_asn) {
-        rc = dk_asn_index(d, row->asn, &idx, e);
+        rc = observe_dk_asn_index(d, row->asn, &idx, e);
         if (rc != ERR_OK)
             return rc;
         hc = &d->asn_hours[idx * 24 + hour];
     } else {
-        hc = &d->cc_hours[dk_cc_index(row->country) * 24 + hour];
+        hc = &d->cc_hours[observe_dk_cc_index(row->country) * 24 + hour];
     }
     hc->packets = row->packets;
     hc->sources = (uint32_t)row->sources;
@@ -203,7 +203,7 @@ static enum err_code load_geo(void *ctx, const struct store_dk_geo *row, struct 
     return ERR_OK;
 }
 
-enum err_code dk_day_load(struct dk_agg *a, struct dk_day *d, struct err *e)
+enum err_code observe_dk_day_load(struct dk_agg *a, struct dk_day *d, struct err *e)
 {
     struct load_ctx c = {a, d};
     int64_t t0 = d->day * 86400;
@@ -362,7 +362,7 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
     row.last_seen = r->last;
     row.hours = r->hours & HOURS_MASK;
     if (r->hours & FLAG_HLL) {
-        double est = dk_hll_estimate((const uint8_t *)pool_at(d, r->dref));
+        double est = observe_dk_hll_estimate((const uint8_t *)pool_at(d, r->dref));
         row.dsts = (uint64_t)(est + 0.5);
         if (row.dsts <= a->o.scanner_threshold)
             row.dsts = a->o.scanner_threshold + 1u; /* the exact set overflowed */
@@ -431,9 +431,9 @@ static enum err_code flush_port_days(struct dk_agg *a, struct dk_day *d, struct 
         for (uint32_t j = 0; j < r->nport && rc == ERR_OK; j++) {
             uint64_t key = (uint64_t)pe[j].cls << 16 | pe[j].port, *v;
             uint32_t slot;
-            if (!dk_kmap_get(&m, key, &slot)) {
+            if (!observe_dk_kmap_get(&m, key, &slot)) {
                 slot = n++;
-                rc = dk_kmap_put(&m, key, slot, e);
+                rc = observe_dk_kmap_put(&m, key, slot, e);
                 if (rc == ERR_OK)
                     rc = buf_resize(&acc, (size_t)n * 16, e);
                 if (rc != ERR_OK)
@@ -453,7 +453,7 @@ static enum err_code flush_port_days(struct dk_agg *a, struct dk_day *d, struct 
         rc = store_dk_port_day_put(a->st, a->sensor, d->day, (uint16_t)m.keys[i],
                                    (uint8_t)(m.keys[i] >> 16), v[0], v[1], e);
     }
-    dk_kmap_fini(&m);
+    observe_dk_kmap_fini(&m);
     buf_fini(&acc);
     return rc;
 }
@@ -513,7 +513,7 @@ static enum err_code flush_sources(struct dk_agg *a, struct dk_day *d, bool *any
     return rc;
 }
 
-enum err_code dk_day_flush(struct dk_agg *a, struct dk_day *d, struct err *e)
+enum err_code observe_dk_day_flush(struct dk_agg *a, struct dk_day *d, struct err *e)
 {
     enum err_code rc = ERR_OK;
     bool any = false;

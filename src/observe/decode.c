@@ -55,7 +55,7 @@ static inline void set_v4(struct ip16 *ip, const uint8_t *a)
     memcpy(ip->b + 12, a, 4);
 }
 
-bool decode_linktype_ok(int linktype)
+bool observe_decode_linktype_ok(int linktype)
 {
     switch (linktype) {
     case DECODE_LT_NULL:
@@ -355,7 +355,8 @@ static enum decode_result decode_null(const uint8_t *d, size_t len, struct pkt *
     return decode_family(fam, d + 4, len - 4, p);
 }
 
-enum decode_result decode_packet(int linktype, const uint8_t *data, size_t caplen, struct pkt *p)
+enum decode_result observe_decode_packet(int linktype, const uint8_t *data, size_t caplen,
+                                         struct pkt *p)
 {
     switch (linktype) {
     case DECODE_LT_EN10MB:

@@ -47,8 +47,8 @@ enum decode_result {
                       total length < header length, too many VLAN tags) */
 };
 
-/* True when decode_packet() understands linktype. */
-bool decode_linktype_ok(int linktype);
+/* True when observe_decode_packet() understands linktype. */
+bool observe_decode_linktype_ok(int linktype);
 
 /* Decodes the caplen bytes of one frame of the given link type. On DECODE_IP every
  * field of *p is set; otherwise *p is unspecified. Transport bytes are bounded by both
@@ -57,6 +57,7 @@ bool decode_linktype_ok(int linktype);
  * An ICMP error quotes an original IP header when the full quoted header (IHL*4 bytes
  * for IPv4, 40 for IPv6, of the same IP version) is captured. An IPv6 fragment header
  * with offset 0 and M clear (atomic fragment) is not a fragment. */
-enum decode_result decode_packet(int linktype, const uint8_t *data, size_t caplen, struct pkt *p);
+enum decode_result observe_decode_packet(int linktype, const uint8_t *data, size_t caplen,
+                                         struct pkt *p);
 
 #endif

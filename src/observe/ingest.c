@@ -82,7 +82,7 @@ enum err_code observe_ingest_new(struct store *st, const struct observe_opts *o,
     ao.victim_threshold = o->victim_threshold ? o->victim_threshold : 8;
     rc = store_sensor_id(st, o->sensor, true, &in->sensor, e);
     if (rc == ERR_OK)
-        rc = dk_agg_new(st, in->sensor, o->geo, &ao, &in->agg, e);
+        rc = observe_dk_agg_new(st, in->sensor, o->geo, &ao, &in->agg, e);
     if (rc != ERR_OK) {
         observe_ingest_free(in);
         return rc;
@@ -95,7 +95,7 @@ void observe_ingest_free(struct observe_ingest *in)
 {
     if (in == NULL)
         return;
-    dk_agg_free(in->agg);
+    observe_dk_agg_free(in->agg);
     mem_free(in);
 }
 
@@ -107,7 +107,7 @@ void observe_ingest_memory(const struct observe_ingest *in, size_t *bytes, size_
 
 static void note_memory(struct observe_ingest *in)
 {
-    size_t m = dk_agg_memory(in->agg), s = dk_agg_sources(in->agg);
+    size_t m = observe_dk_agg_memory(in->agg), s = observe_dk_agg_sources(in->agg);
 
     if (m > in->peak_mem)
         in->peak_mem = m;
@@ -138,7 +138,7 @@ enum err_code observe_take_frame(struct observe_ingest *in, int64_t ts_sec, int 
                                  struct err *e)
 {
     struct pkt p;
-    enum decode_result dr = decode_packet(linktype, data, caplen, &p);
+    enum decode_result dr = observe_decode_packet(linktype, data, caplen, &p);
 
     n->frames++;
     if (dr == DECODE_NOT_IP) {
@@ -161,7 +161,7 @@ enum err_code observe_take_frame(struct observe_ingest *in, int64_t ts_sec, int 
         n->first_ts = ts_sec;
     if (ts_sec > n->last_ts)
         n->last_ts = ts_sec;
-    return dk_agg_add(in->agg, ts_sec, &p, e);
+    return observe_dk_agg_add(in->agg, ts_sec, &p, e);
 }
 
 /* Decodes a batch of records, counts them, and aggregates the darknet packets. */
@@ -173,8 +173,8 @@ static enum err_code take_batch(struct observe_ingest *in, const struct pcap_rec
     size_t k = 0;
 
     for (size_t i = 0; i < n; i++) {
-        enum decode_result dr = decode_packet(recs[i].linktype, recs[i].data, recs[i].caplen,
-                                              &pk[k]);
+        enum decode_result dr =
+            observe_decode_packet(recs[i].linktype, recs[i].data, recs[i].caplen, &pk[k]);
         if (dr != DECODE_IP) {
             c->non_ip += dr == DECODE_NOT_IP;
             c->bad += dr == DECODE_BAD;
@@ -200,7 +200,7 @@ static enum err_code take_batch(struct observe_ingest *in, const struct pcap_rec
     }
     c->frames += n;
     c->packets += k;
-    return dk_agg_add_batch(in->agg, ts, pk, k, e);
+    return observe_dk_agg_add_batch(in->agg, ts, pk, k, e);
 }
 
 /* Runs the reader over data[0..len) until it needs more bytes or the input ends.
@@ -217,7 +217,7 @@ static enum err_code run(struct observe_ingest *in, struct pcap_rd *rd, const ui
 
     *done = false;
     for (;;) {
-        s = pcap_rd_batch(rd, data + pos, len - pos, at_eof, recs, BATCH, &got, &u, e);
+        s = observe_pcap_rd_batch(rd, data + pos, len - pos, at_eof, recs, BATCH, &got, &u, e);
         pos += u;
         if (s == PCAP_ERR) {
             rc = ERR_PARSE;
@@ -249,7 +249,7 @@ enum err_code observe_tx_commit(struct observe_ingest *in, struct err *e)
     enum err_code rc;
 
     note_memory(in);
-    rc = dk_agg_flush(in->agg, e);
+    rc = observe_dk_agg_flush(in->agg, e);
     if (rc == ERR_OK)
         rc = store_commit(in->st, e);
     if (rc != ERR_OK)
@@ -260,7 +260,7 @@ enum err_code observe_tx_commit(struct observe_ingest *in, struct err *e)
 void observe_tx_abort(struct observe_ingest *in)
 {
     store_rollback(in->st);
-    dk_agg_discard(in->agg);
+    observe_dk_agg_discard(in->agg);
 }
 
 /* Releases the mapping's pages below pos (already processed): a multi-GB capture is
@@ -287,7 +287,7 @@ static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *dat
     size_t pos = 0, dropped = 0;
 
     used = 0;
-    pcap_rd_init(&rd);
+    observe_pcap_rd_init(&rd);
     done = false;
     rc = ERR_OK;
     while (rc == ERR_OK && !done) {
@@ -345,7 +345,7 @@ static enum err_code ingest_stream(struct observe_ingest *in, int fd,
     if (h == NULL)
         return err_set(e, ERR_NOMEM, "cannot allocate hash state");
     (void)XXH3_128bits_reset(h);
-    pcap_rd_init(&rd);
+    observe_pcap_rd_init(&rd);
     buf_init(&b, STREAM_MAX);
     while (!done && rc == ERR_OK) {
         size_t used = 0;
@@ -405,13 +405,13 @@ static enum err_code commit_file(struct observe_ingest *in, const char *path,
     if (seen) { /* streamed duplicate: drop what was aggregated */
         res->skipped = true;
         store_rollback(in->st);
-        dk_agg_discard(in->agg);
+        observe_dk_agg_discard(in->agg);
         return ERR_OK;
     }
     double t0 = time_mono();
 
     note_memory(in);
-    rc = dk_agg_flush(in->agg, e);
+    rc = observe_dk_agg_flush(in->agg, e);
     memcpy(f.hash, res->hash, 16);
     f.name = path;
     f.bytes = res->n.bytes_read;
@@ -486,7 +486,7 @@ static enum err_code ingest_body(struct observe_ingest *in, const char *path, in
         rc = commit_file(in, path, res, e);
     if (rc != ERR_OK) {
         store_rollback(in->st);
-        dk_agg_discard(in->agg);
+        observe_dk_agg_discard(in->agg);
     }
     return rc;
 }

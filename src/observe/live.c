@@ -26,7 +26,7 @@ static enum err_code open_capture(const struct observe_live_opts *lo, pcap_t **o
         pcap_close(p);
         return ERR_IO;
     }
-    if (!decode_linktype_ok(pcap_datalink(p))) {
+    if (!observe_decode_linktype_ok(pcap_datalink(p))) {
         err_set(e, ERR_IO, "live: %s: unsupported link type %d", lo->iface, pcap_datalink(p));
         pcap_close(p);
         return ERR_IO;

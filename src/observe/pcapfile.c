@@ -101,7 +101,7 @@ static enum pcap_status short_unit(struct pcap_rd *r, size_t left, size_t want, 
     return fail(r, e, off, "truncated %s: %zu of %zu bytes", what, left, want);
 }
 
-void pcap_rd_init(struct pcap_rd *r)
+void observe_pcap_rd_init(struct pcap_rd *r)
 {
     r->off = 0;
     r->need = 0;
@@ -178,7 +178,7 @@ static enum pcap_status read_header(struct pcap_rd *r, const uint8_t *d, size_t 
         return fail(r, e, 0, "unsupported pcap version %u.%u", major, minor);
     snaplen = rd32(d + 16, r->swap);
     lt = rd32(d + 20, r->swap) & 0x03ffffffu; /* upper bits carry FCS length */
-    if (!decode_linktype_ok((int)lt))
+    if (!observe_decode_linktype_ok((int)lt))
         return fail(r, e, 0, "unsupported link type %" PRIu32, lt);
     r->ifs[0].linktype = (int32_t)lt;
     r->ifs[0].caplen_max = caplen_limit(snaplen);
@@ -339,7 +339,7 @@ static enum pcap_status ng_idb(struct pcap_rd *r, const uint8_t *b, uint32_t ble
         return fail(r, e, off, "more than %d interfaces in a section", PCAP_IF_MAX);
     left = blen - 20; /* options, before the trailing length */
     lt = rd16(b + 8, sw);
-    if (!decode_linktype_ok(lt))
+    if (!observe_decode_linktype_ok(lt))
         return fail(r, e, off, "unsupported link type %u", lt);
     ifc = &r->ifs[r->nif];
     ifc->linktype = lt;
@@ -500,9 +500,9 @@ static enum pcap_status ng_batch(struct pcap_rd *r, const uint8_t *d, size_t len
 
 /* ---- entry points ---------------------------------------------------------------- */
 
-enum pcap_status pcap_rd_batch(struct pcap_rd *r, const uint8_t *data, size_t len, bool at_eof,
-                               struct pcap_rec *recs, size_t max, size_t *n, size_t *used,
-                               struct err *e)
+enum pcap_status observe_pcap_rd_batch(struct pcap_rd *r, const uint8_t *data, size_t len,
+                                       bool at_eof, struct pcap_rec *recs, size_t max, size_t *n,
+                                       size_t *used, struct err *e)
 {
     enum pcap_status st;
     size_t hdr = 0, body = 0;
@@ -526,10 +526,11 @@ enum pcap_status pcap_rd_batch(struct pcap_rd *r, const uint8_t *data, size_t le
     return st;
 }
 
-enum pcap_status pcap_rd_next(struct pcap_rd *r, const uint8_t *data, size_t len, bool at_eof,
-                              size_t *used, struct pcap_rec *rec, struct err *e)
+enum pcap_status observe_pcap_rd_next(struct pcap_rd *r, const uint8_t *data, size_t len,
+                                      bool at_eof, size_t *used, struct pcap_rec *rec,
+                                      struct err *e)
 {
     size_t n;
 
-    return pcap_rd_batch(r, data, len, at_eof, rec, 1, &n, used, e);
+    return observe_pcap_rd_batch(r, data, len, at_eof, rec, 1, &n, used, e);
 }

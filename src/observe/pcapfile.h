@@ -10,7 +10,7 @@
  * a power of 10 or of 2, if_tsoffset), EPB, SPB (interface 0, timestamp 0) and the
  * obsolete OPB. Every other block type is skipped by its length.
  *
- * Link types accepted are those decode_packet() understands (decode_linktype_ok()).
+ * Link types accepted are those observe_decode_packet() understands (observe_decode_linktype_ok()).
  *
  * One reader is used by one thread at a time; distinct readers are independent. */
 #ifndef OODA_OBSERVE_PCAPFILE_H
@@ -39,7 +39,7 @@ struct pcap_rec {
     uint32_t ts_nsec; /* 0..999999999 */
     uint32_t caplen;  /* bytes at data, <= PCAP_CAPLEN_MAX */
     uint32_t wirelen; /* original length on the wire */
-    int linktype;     /* LINKTYPE_* of the interface; always decode_linktype_ok() */
+    int linktype;     /* LINKTYPE_* of the interface; always observe_decode_linktype_ok() */
     const uint8_t *data;
 };
 
@@ -53,7 +53,7 @@ struct pcap_if {
     uint8_t ts_shift;    /* exponent for power-of-2 resolutions */
 };
 
-/* Reader state: plain data, no resources; set up with pcap_rd_init(). */
+/* Reader state: plain data, no resources; set up with observe_pcap_rd_init(). */
 struct pcap_rd {
     uint64_t off;  /* absolute file offset of the first byte of the next call's data */
     size_t need;   /* after PCAP_MORE: bytes the next header/record needs in the buffer */
@@ -64,7 +64,7 @@ struct pcap_rd {
     struct pcap_if ifs[PCAP_IF_MAX];
 };
 
-void pcap_rd_init(struct pcap_rd *r);
+void observe_pcap_rd_init(struct pcap_rd *r);
 
 /* Reads the next packet record from data/len, which must start at absolute file offset
  * r->off, i.e. with the bytes the previous call did not consume. Always sets *used to
@@ -80,14 +80,15 @@ void pcap_rd_init(struct pcap_rd *r);
  * EOF, caplen > snaplen (0 = 262144) or > 262144, block length < 12, > 16 MiB or not a
  * multiple of 4, header and trailer lengths differ, bad SHB, unsupported link type
  * (named), packet on an undefined interface, unsupported version or if_tsresol. */
-enum pcap_status pcap_rd_next(struct pcap_rd *r, const uint8_t *data, size_t len, bool at_eof,
-                              size_t *used, struct pcap_rec *rec, struct err *e);
+enum pcap_status observe_pcap_rd_next(struct pcap_rd *r, const uint8_t *data, size_t len,
+                                      bool at_eof, size_t *used, struct pcap_rec *rec,
+                                      struct err *e);
 
-/* Like pcap_rd_next() but fills up to max records (max >= 1) into recs and sets *n.
+/* Like observe_pcap_rd_next() but fills up to max records (max >= 1) into recs and sets *n.
  * Returns PCAP_REC when *n > 0; a condition met after some records (MORE, EOF, ERR) is
  * reported by the next call instead, which sees the same bytes again. */
-enum pcap_status pcap_rd_batch(struct pcap_rd *r, const uint8_t *data, size_t len, bool at_eof,
-                               struct pcap_rec *recs, size_t max, size_t *n, size_t *used,
-                               struct err *e);
+enum pcap_status observe_pcap_rd_batch(struct pcap_rd *r, const uint8_t *data, size_t len,
+                                       bool at_eof, struct pcap_rec *recs, size_t max, size_t *n,
+                                       size_t *used, struct err *e);
 
 #endif

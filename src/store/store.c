@@ -103,12 +103,11 @@ enum err_code store_exec(struct store *st, const char *sql, struct err *e)
     return ERR_OK;
 }
 
-enum err_code store_stmt(struct store *st, enum store_stmt_id id, sqlite3_stmt **out,
-                         struct err *e)
+enum err_code store_stmt(struct store *st, enum store_stmt_id id, sqlite3_stmt **out, struct err *e)
 {
     if (st->stmt[id] == NULL) {
-        if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                               &st->stmt[id], NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id],
+                               NULL) != SQLITE_OK)
             return store_fail(st, "prepare", e);
     } else {
         (void)sqlite3_reset(st->stmt[id]); /* errors were reported by the step */
@@ -188,12 +187,10 @@ static enum err_code configure(struct store *st, struct err *e)
                     e);
     if (rc != ERR_OK)
         return rc;
-    if (sqlite3_create_function(st->db, "ooda_ip_text", 1,
-                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_ip_text, NULL,
-                                NULL) != SQLITE_OK ||
-        sqlite3_create_function(st->db, "ooda_ip_type", 1,
-                                SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_ip_type, NULL,
-                                NULL) != SQLITE_OK)
+    if (sqlite3_create_function(st->db, "ooda_ip_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                fn_ip_text, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->db, "ooda_ip_type", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                fn_ip_type, NULL, NULL) != SQLITE_OK)
         return store_fail(st, "register functions", e);
     return ERR_OK;
 }
@@ -212,9 +209,9 @@ enum err_code store_open(const char *path, struct store **out, struct err *e)
     if (st == NULL)
         return err_set(e, ERR_NOMEM, "store: cannot allocate handle");
     (void)snprintf(st->path, sizeof(st->path), "%s", path);
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_open_v2(path, &st->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         rc = err_set(e, ERR_IO, "store: cannot open %s: %s", path,
                      st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);
@@ -325,8 +322,8 @@ enum err_code store_sensor_id(struct store *st, const char *name, bool create, i
     return ERR_OK;
 }
 
-enum err_code store_file_seen(struct store *st, int64_t sensor, const uint8_t hash[16],
-                              bool *seen, struct err *e)
+enum err_code store_file_seen(struct store *st, int64_t sensor, const uint8_t hash[16], bool *seen,
+                              struct err *e)
 {
     sqlite3_stmt *s;
     enum err_code rc = store_stmt(st, ST_FILE_SEEN, &s, e);

@@ -12,7 +12,16 @@
 
 /* ---- errors ------------------------------------------------------------ */
 
-enum err_code { ERR_OK = 0, ERR_NOMEM, ERR_PARSE, ERR_LIMIT, ERR_IO, ERR_DB, ERR_USAGE, ERR_NOTFOUND };
+enum err_code {
+    ERR_OK = 0,
+    ERR_NOMEM,
+    ERR_PARSE,
+    ERR_LIMIT,
+    ERR_IO,
+    ERR_DB,
+    ERR_USAGE,
+    ERR_NOTFOUND
+};
 
 struct err {
     enum err_code code;
@@ -95,8 +104,7 @@ static inline int64_t time_day(int64_t t)
 /* ---- numbers -------------------------------------------------------------- */
 
 /* Parse a whole string as a number in [min, max]; no sign for unsigned. */
-enum err_code num_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out,
-                            struct err *e);
+enum err_code num_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out, struct err *e);
 enum err_code num_parse_u64(const char *s, uint64_t max, uint64_t *out, struct err *e);
 
 /* ---- hashing -------------------------------------------------------------- */

@@ -46,7 +46,7 @@ static void open_agg(struct fx *f, uint32_t scan, uint32_t victim)
 
     assert_int_equal(store_open(f->path, &f->st, &e), ERR_OK);
     assert_int_equal(store_sensor_id(f->st, "s1", true, &f->sensor, &e), ERR_OK);
-    assert_int_equal(dk_agg_new(f->st, f->sensor, NULL, &o, &f->agg, &e), ERR_OK);
+    assert_int_equal(observe_dk_agg_new(f->st, f->sensor, NULL, &o, &f->agg, &e), ERR_OK);
     assert_int_equal(store_begin(f->st, &e), ERR_OK);
 }
 
@@ -55,13 +55,13 @@ static void close_agg(struct fx *f, bool commit)
     struct err e;
 
     if (commit) {
-        assert_int_equal(dk_agg_flush(f->agg, &e), ERR_OK);
+        assert_int_equal(observe_dk_agg_flush(f->agg, &e), ERR_OK);
         assert_int_equal(store_commit(f->st, &e), ERR_OK);
     } else {
         store_rollback(f->st);
-        dk_agg_discard(f->agg);
+        observe_dk_agg_discard(f->agg);
     }
-    dk_agg_free(f->agg);
+    observe_dk_agg_free(f->agg);
     store_close(f->st);
     f->agg = NULL;
     f->st = NULL;
@@ -94,7 +94,7 @@ static void add(struct fx *f, int64_t ts, struct pkt p)
 {
     struct err e;
 
-    assert_int_equal(dk_agg_add(f->agg, ts, &p, &e), ERR_OK);
+    assert_int_equal(observe_dk_agg_add(f->agg, ts, &p, &e), ERR_OK);
 }
 
 static int64_t q(const char *path, const char *sql)
@@ -315,10 +315,10 @@ static void test_hll_accuracy(void **state)
     for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
         memset(regs, 0, sizeof(regs));
         for (uint32_t i = 0; i < sizes[s]; i++) {
-            dk_hll_add(regs, 0xc6330000u + i);
-            dk_hll_add(regs, 0xc6330000u + i / 2); /* duplicates change nothing */
+            observe_dk_hll_add(regs, 0xc6330000u + i);
+            observe_dk_hll_add(regs, 0xc6330000u + i / 2); /* duplicates change nothing */
         }
-        double est = dk_hll_estimate(regs), err = (est - sizes[s]) / sizes[s];
+        double est = observe_dk_hll_estimate(regs), err = (est - sizes[s]) / sizes[s];
         assert_true(err > -0.2 && err < 0.2);
     }
 }

@@ -156,7 +156,7 @@ static void eth_hdr(struct fr *f, unsigned type)
 
 static enum decode_result dec(int lt, const struct fr *f, struct pkt *p)
 {
-    return decode_packet(lt, f->b, f->n, p);
+    return observe_decode_packet(lt, f->b, f->n, p);
 }
 
 static void expect(const struct pkt *p, unsigned cls, unsigned port, unsigned proto)
@@ -619,8 +619,8 @@ static void test_bad_ip(void **state)
     (void)state;
     tcp(&f, 1, 2, TH_SYN);
     fix_len(&f, at);
-    assert_int_equal(decode_packet(DECODE_LT_RAW, f.b, 19, &p), DECODE_BAD);
-    assert_int_equal(decode_packet(DECODE_LT_RAW, f.b, 0, &p), DECODE_BAD);
+    assert_int_equal(observe_decode_packet(DECODE_LT_RAW, f.b, 19, &p), DECODE_BAD);
+    assert_int_equal(observe_decode_packet(DECODE_LT_RAW, f.b, 0, &p), DECODE_BAD);
     f.b[0] = 0x44; /* IHL 4 */
     assert_int_equal(dec(DECODE_LT_RAW, &f, &p), DECODE_BAD);
     f.b[0] = 0x4f; /* IHL 15 = 60 bytes > 40 captured */
@@ -636,7 +636,7 @@ static void test_bad_ip(void **state)
     assert_int_equal(dec(DECODE_LT_IPV4, &f, &p), DECODE_BAD);
     f.n = 0;
     ipv6(&f, 59);
-    assert_int_equal(decode_packet(DECODE_LT_RAW, f.b, 39, &p), DECODE_BAD);
+    assert_int_equal(observe_decode_packet(DECODE_LT_RAW, f.b, 39, &p), DECODE_BAD);
     assert_int_equal(dec(DECODE_LT_IPV4, &f, &p), DECODE_BAD);
     assert_int_equal(dec(DECODE_LT_IPV6, &f, &p), DECODE_IP);
 }
@@ -732,7 +732,7 @@ static void test_ethernet_and_vlans(void **state)
     f.b[12] = 0;
     f.b[13] = 28; /* 802.3 length field */
     assert_int_equal(dec(DECODE_LT_EN10MB, &f, &p), DECODE_NOT_IP);
-    assert_int_equal(decode_packet(DECODE_LT_EN10MB, f.b, 13, &p), DECODE_BAD);
+    assert_int_equal(observe_decode_packet(DECODE_LT_EN10MB, f.b, 13, &p), DECODE_BAD);
     f.n = 0;
     eth_hdr(&f, 0x0800);
     payload_v6(&f); /* IPv4 type, version 6 inside */
@@ -782,7 +782,7 @@ static void test_sll(void **state)
     sll_hdr(&f, 0x0806);
     zeros(&f, 28);
     assert_int_equal(dec(DECODE_LT_SLL, &f, &p), DECODE_NOT_IP);
-    assert_int_equal(decode_packet(DECODE_LT_SLL, f.b, 15, &p), DECODE_BAD);
+    assert_int_equal(observe_decode_packet(DECODE_LT_SLL, f.b, 15, &p), DECODE_BAD);
 }
 
 static void test_sll2(void **state)
@@ -802,7 +802,7 @@ static void test_sll2(void **state)
     sll2_hdr(&f, 0x88cc); /* LLDP */
     zeros(&f, 20);
     assert_int_equal(dec(DECODE_LT_SLL2, &f, &p), DECODE_NOT_IP);
-    assert_int_equal(decode_packet(DECODE_LT_SLL2, f.b, 19, &p), DECODE_BAD);
+    assert_int_equal(observe_decode_packet(DECODE_LT_SLL2, f.b, 19, &p), DECODE_BAD);
 }
 
 static void family_hdr(struct fr *f, uint32_t fam, int little)
@@ -851,8 +851,8 @@ static void test_null_and_loop(void **state)
     family_hdr(&f, 2, 1); /* LOOP is always network order */
     payload_v4(&f);
     assert_int_equal(dec(DECODE_LT_LOOP, &f, &p), DECODE_NOT_IP);
-    assert_int_equal(decode_packet(DECODE_LT_LOOP, f.b, 3, &p), DECODE_BAD);
-    assert_int_equal(decode_packet(DECODE_LT_NULL, f.b, 3, &p), DECODE_BAD);
+    assert_int_equal(observe_decode_packet(DECODE_LT_LOOP, f.b, 3, &p), DECODE_BAD);
+    assert_int_equal(observe_decode_packet(DECODE_LT_NULL, f.b, 3, &p), DECODE_BAD);
 }
 
 static void test_raw_link_types(void **state)
@@ -881,11 +881,11 @@ static void test_linktype_ok(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-        assert_true(decode_linktype_ok(ok[i]));
-    assert_false(decode_linktype_ok(-1));
-    assert_false(decode_linktype_ok(105));
-    assert_false(decode_linktype_ok(127));
-    assert_false(decode_linktype_ok(147));
+        assert_true(observe_decode_linktype_ok(ok[i]));
+    assert_false(observe_decode_linktype_ok(-1));
+    assert_false(observe_decode_linktype_ok(105));
+    assert_false(observe_decode_linktype_ok(127));
+    assert_false(observe_decode_linktype_ok(147));
 }
 
 int main(void)

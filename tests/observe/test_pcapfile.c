@@ -235,11 +235,11 @@ static void read_all(const uint8_t *d, size_t len, struct got *g)
     size_t pos = 0, used;
 
     memset(g, 0, sizeof(*g));
-    pcap_rd_init(&r);
+    observe_pcap_rd_init(&r);
     for (;;) {
         struct pcap_rec rec;
 
-        g->st = pcap_rd_next(&r, d + pos, len - pos, true, &used, &rec, &g->e);
+        g->st = observe_pcap_rd_next(&r, d + pos, len - pos, true, &used, &rec, &g->e);
         assert_true(used <= len - pos);
         if (g->st != PCAP_REC) {
             pos += used;
@@ -264,12 +264,12 @@ static void read_bytewise(const uint8_t *d, size_t len, size_t max, struct got *
     size_t have = 0, in = 0;
 
     memset(g, 0, sizeof(*g));
-    pcap_rd_init(&r);
+    observe_pcap_rd_init(&r);
     for (;;) {
         uint64_t off0 = r.off;
         size_t n, used;
 
-        g->st = pcap_rd_batch(&r, buf, have, in == len, recs, max, &n, &used, &g->e);
+        g->st = observe_pcap_rd_batch(&r, buf, have, in == len, recs, max, &n, &used, &g->e);
         for (size_t i = 0; i < n; i++) {
             assert_true(g->n < MAXREC);
             g->recs[g->n] = recs[i];
@@ -508,24 +508,25 @@ static void test_batch(void **state)
     for (unsigned i = 0; i < 6; i++)
         pcap_rec(&W, i, 0, i, 10 + i, 10 + i);
     pcap_rec(&W, 9, 0, 9, 101, 101); /* fails after six good records */
-    pcap_rd_init(&r);
-    assert_int_equal(pcap_rd_batch(&r, W.b, W.n, true, recs, 4, &n, &used, &e), PCAP_REC);
+    observe_pcap_rd_init(&r);
+    assert_int_equal(observe_pcap_rd_batch(&r, W.b, W.n, true, recs, 4, &n, &used, &e), PCAP_REC);
     assert_int_equal(n, 4);
     assert_int_equal(used, 24 + 4 * 16 + 10 + 11 + 12 + 13);
     assert_int_equal(recs[3].caplen, 13);
     pos += used;
-    assert_int_equal(pcap_rd_batch(&r, W.b + pos, W.n - pos, true, recs, 4, &n, &used, &e),
+    assert_int_equal(observe_pcap_rd_batch(&r, W.b + pos, W.n - pos, true, recs, 4, &n, &used, &e),
                      PCAP_REC);
     assert_int_equal(n, 2); /* stops before the bad record */
     assert_int_equal(recs[1].ts_sec, 5);
     pos += used;
-    assert_int_equal(pcap_rd_batch(&r, W.b + pos, W.n - pos, true, recs, 4, &n, &used, &e),
+    assert_int_equal(observe_pcap_rd_batch(&r, W.b + pos, W.n - pos, true, recs, 4, &n, &used, &e),
                      PCAP_ERR);
     assert_int_equal(n, 0);
     assert_int_equal(used, 0);
     assert_non_null(strstr(e.msg, "exceeds snaplen"));
     /* A failed reader keeps failing. */
-    assert_int_equal(pcap_rd_next(&r, W.b + pos, W.n - pos, true, &used, recs, &e), PCAP_ERR);
+    assert_int_equal(observe_pcap_rd_next(&r, W.b + pos, W.n - pos, true, &used, recs, &e),
+                     PCAP_ERR);
 }
 
 static void test_more_and_need(void **state)
@@ -539,21 +540,21 @@ static void test_more_and_need(void **state)
     reset(false);
     pcap_hdr(&W, 0xa1b2c3d4, 65535, 1);
     pcap_rec(&W, 1, 0, 1, 100, 100);
-    pcap_rd_init(&r);
-    assert_int_equal(pcap_rd_next(&r, W.b, 0, false, &used, &rec, &e), PCAP_MORE);
+    observe_pcap_rd_init(&r);
+    assert_int_equal(observe_pcap_rd_next(&r, W.b, 0, false, &used, &rec, &e), PCAP_MORE);
     assert_int_equal(r.need, 4);
-    assert_int_equal(pcap_rd_next(&r, W.b, 10, false, &used, &rec, &e), PCAP_MORE);
+    assert_int_equal(observe_pcap_rd_next(&r, W.b, 10, false, &used, &rec, &e), PCAP_MORE);
     assert_int_equal(r.need, 24);
     assert_int_equal(used, 0);
-    assert_int_equal(pcap_rd_next(&r, W.b, 30, false, &used, &rec, &e), PCAP_MORE);
+    assert_int_equal(observe_pcap_rd_next(&r, W.b, 30, false, &used, &rec, &e), PCAP_MORE);
     assert_int_equal(used, 24); /* the file header was consumed */
     assert_int_equal(r.need, 16);
-    assert_int_equal(pcap_rd_next(&r, W.b + 24, 20, false, &used, &rec, &e), PCAP_MORE);
+    assert_int_equal(observe_pcap_rd_next(&r, W.b + 24, 20, false, &used, &rec, &e), PCAP_MORE);
     assert_int_equal(r.need, 116);
-    assert_int_equal(pcap_rd_next(&r, W.b + 24, 116, false, &used, &rec, &e), PCAP_REC);
+    assert_int_equal(observe_pcap_rd_next(&r, W.b + 24, 116, false, &used, &rec, &e), PCAP_REC);
     assert_int_equal(used, 116);
-    assert_int_equal(pcap_rd_next(&r, W.b + 140, 0, false, &used, &rec, &e), PCAP_MORE);
-    assert_int_equal(pcap_rd_next(&r, W.b + 140, 0, true, &used, &rec, &e), PCAP_EOF);
+    assert_int_equal(observe_pcap_rd_next(&r, W.b + 140, 0, false, &used, &rec, &e), PCAP_MORE);
+    assert_int_equal(observe_pcap_rd_next(&r, W.b + 140, 0, true, &used, &rec, &e), PCAP_EOF);
     assert_int_equal(r.off, 140);
 }
 
