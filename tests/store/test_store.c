@@ -19,30 +19,14 @@
 #include <sqlite3.h>
 
 #include "store/store.h"
+#define FIXTURE_NO_SENSORS
+#include "store_fixture.h"
 
 struct ctx {
     char dir[64];
     char path[128];
     struct store *st;
 };
-
-static void rm_dir(const char *dir)
-{
-    char path[512];
-    struct dirent *de;
-    DIR *d = opendir(dir);
-
-    if (d == NULL)
-        return;
-    while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        (void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-        (void)unlink(path);
-    }
-    closedir(d);
-    (void)rmdir(dir);
-}
 
 static int setup(void **state)
 {
@@ -69,7 +53,7 @@ static int teardown(void **state)
 
     mem_fail_after(0);
     store_close(c->st);
-    rm_dir(c->dir);
+    fixture_rm_dir(c->dir);
     free(c);
     return 0;
 }

@@ -1,0 +1,102 @@
+/* store_fixture.h - shared by the store tests (included, not compiled alone): a fresh
+ * store with sensors "s1" and "s2" in a mkdtemp() directory per test, and small helpers.
+ * Times are built around BASE = 2026-11-25T00:00:00Z (day DAY). */
+#ifndef OODA_TESTS_STORE_FIXTURE_H
+#define OODA_TESTS_STORE_FIXTURE_H
+
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "store/store.h"
+
+/* Removes dir and the files in it (the store's db, -wal and -shm). */
+static inline void fixture_rm_dir(const char *dir)
+{
+    char path[512];
+    struct dirent *de;
+    DIR *d = opendir(dir);
+
+    if (d == NULL)
+        return;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        (void)snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        (void)unlink(path);
+    }
+    closedir(d);
+    (void)rmdir(dir);
+}
+
+#ifndef FIXTURE_NO_SENSORS
+#define BASE      INT64_C(1795564800)
+#define DAY       (BASE / 86400)
+#define H         INT64_C(3600)
+#define ALL_HOURS 0xffffffu
+
+struct ctx {
+    char dir[64];
+    char path[128];
+    struct store *st;
+    int64_t s1, s2; /* sensors "s1" and "s2" */
+};
+
+static inline int setup(void **state)
+{
+    struct ctx *c = calloc(1, sizeof(*c));
+    struct err e;
+
+    if (c == NULL)
+        return -1;
+    (void)snprintf(c->dir, sizeof(c->dir), "/tmp/ooda-test-dk-XXXXXX");
+    if (mkdtemp(c->dir) == NULL)
+        return -1;
+    (void)snprintf(c->path, sizeof(c->path), "%s/ooda.db", c->dir);
+    if (store_open(c->path, &c->st, &e) != ERR_OK ||
+        store_sensor_id(c->st, "s1", true, &c->s1, &e) != ERR_OK ||
+        store_sensor_id(c->st, "s2", true, &c->s2, &e) != ERR_OK) {
+        fprintf(stderr, "setup: %s\n", e.msg);
+        return -1;
+    }
+    *state = c;
+    return 0;
+}
+
+static inline int teardown(void **state)
+{
+    struct ctx *c = *state;
+
+    store_close(c->st);
+    fixture_rm_dir(c->dir);
+    free(c);
+    return 0;
+}
+
+static inline struct ip16 ip(const char *s)
+{
+    struct ip16 a;
+    struct err e;
+
+    if (ip16_parse(s, &a, &e) != ERR_OK)
+        fail_msg("bad address %s", s);
+    return a;
+}
+
+static inline void ok(enum err_code rc, const struct err *e)
+{
+    if (rc != ERR_OK)
+        fail_msg("store call failed: %s", e->msg);
+}
+
+#endif
+
+#endif
