@@ -125,7 +125,7 @@ static int summary(struct store *st, const struct view_args *a, int64_t since, i
 
 static cJSON *top_entry(enum store_dk_by by, const struct store_dk_top *t, const struct geo *g)
 {
-    cJSON *j = cJSON_CreateObject(), *cls;
+    cJSON *j = cJSON_CreateObject(), *cls, *tp;
 
     cJSON_AddStringToObject(j, "key", t->key);
     switch (by) {
@@ -157,6 +157,8 @@ static cJSON *top_entry(enum store_dk_by by, const struct store_dk_top *t, const
     cJSON_AddNumberToObject(j, "asn", t->asn);
     cJSON_AddBoolToObject(j, "scanner", t->scanner);
     cJSON_AddBoolToObject(j, "victim", t->victim);
+    tp = cJSON_Parse(t->top_ports); /* written by ooda as JSON; [] if unreadable */
+    cJSON_AddItemToObject(j, "top_ports", tp != NULL ? tp : cJSON_CreateArray());
     cls = cJSON_AddObjectToObject(j, "classes");
     for (int c = 0; c < STORE_DK_NCLASS; c++)
         cJSON_AddNumberToObject(cls, store_dk_class_name(c), (double)t->cls[c]);
@@ -165,20 +167,36 @@ static cJSON *top_entry(enum store_dk_by by, const struct store_dk_top *t, const
     return j;
 }
 
+/* "23/tcp_syn" from a top-ports JSON list, or "-". */
+static void first_port(const char *json, char *out, size_t cap)
+{
+    cJSON *j = cJSON_Parse(json), *e0 = cJSON_GetArrayItem(j, 0);
+    cJSON *port = cJSON_GetArrayItem(e0, 0), *cls = cJSON_GetArrayItem(e0, 1);
+
+    if (cJSON_IsNumber(port) && cJSON_IsString(cls))
+        (void)snprintf(out, cap, "%d/%s", port->valueint, cls->valuestring);
+    else
+        (void)snprintf(out, cap, "-");
+    cJSON_Delete(j);
+}
+
 static void print_top_text(enum store_dk_by by, const struct store_dk_top *t, size_t n,
                            const struct geo *g)
 {
     static const char *const head[] = {"source", "port/class", "country", "asn"};
 
     if (by == STORE_BY_SOURCE)
-        printf("%-40s %12s %8s %4s %s\n", head[by], "packets", "dsts", "cc", "flags");
+        printf("%-40s %12s %8s %4s %-16s %s\n", head[by], "packets", "dsts", "cc", "top port",
+               "flags");
     else
         printf("%-40s %12s %10s\n", head[by], "packets", "sources");
     for (size_t i = 0; i < n; i++) {
         if (by == STORE_BY_SOURCE) {
-            printf("%-40s %12llu %8llu %4s %s%s\n", t[i].key, (unsigned long long)t[i].packets,
-                   (unsigned long long)t[i].dsts, t[i].country, t[i].scanner ? "scanner " : "",
-                   t[i].victim ? "dos-victim" : "");
+            char tp[32];
+            first_port(t[i].top_ports, tp, sizeof(tp));
+            printf("%-40s %12llu %8llu %4s %-16s %s%s\n", t[i].key,
+                   (unsigned long long)t[i].packets, (unsigned long long)t[i].dsts, t[i].country,
+                   tp, t[i].scanner ? "scanner " : "", t[i].victim ? "dos-victim" : "");
         } else if (by == STORE_BY_ASN && g != NULL) {
             char k[80];
             (void)snprintf(k, sizeof(k), "AS%s %s", t[i].key,

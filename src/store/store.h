@@ -152,6 +152,7 @@ struct store_dk_top {
     char country[3];
     bool scanner, victim;
     int64_t first_seen, last_seen;
+    char top_ports[320]; /* JSON [[port,"class",packets],...] of its latest day in range */
     /* BY_PORT only: */
     uint16_t port;
     uint8_t cls_id;

@@ -478,7 +478,8 @@ static const char *const top_sql[] = {
     [STORE_BY_SOURCE] =
         "SELECT ooda_ip_text(src) AS k, sum(packets) AS p, 1, sum(bytes), max(dsts),"
         " sum(tcp_syn), sum(udp), sum(icmp_echo), sum(backscatter), sum(other), max(ports),"
-        " max(asn), max(country), max(scanner), max(victim), min(first_seen), max(last_seen)"
+        " max(asn), max(country), max(scanner), max(victim), min(first_seen), max(last_seen),"
+        " max(id)"
         " FROM dk_source_day d WHERE" SRC_WHERE " AND ?6 IS ?6 AND ?7 IS ?7"
         " GROUP BY src ORDER BY p DESC, k LIMIT ?8",
     [STORE_BY_PORT] =
@@ -531,6 +532,27 @@ static void read_top_row(sqlite3_stmt *s, enum store_dk_by by, struct store_dk_t
     t->last_seen = sqlite3_column_int64(s, 16);
 }
 
+/* Fills each source row's top ports from its latest source-day row (column 17: max id). */
+static enum err_code top_ports_of(struct store *st, sqlite3_stmt *top, struct store_dk_top *t,
+                                  struct err *e)
+{
+    static const char sql[] = "SELECT top_ports FROM dk_source_day WHERE id = ?1";
+    sqlite3_stmt *s;
+    enum err_code rc = prepare(st, sql, &s, e);
+    const unsigned char *txt;
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 1, sqlite3_column_int64(top, 17));
+    if (sqlite3_step(s) == SQLITE_ROW && (txt = sqlite3_column_text(s, 0)) != NULL &&
+        (size_t)sqlite3_column_bytes(s, 0) < sizeof(t->top_ports))
+        memcpy(t->top_ports, txt, (size_t)sqlite3_column_bytes(s, 0) + 1);
+    else
+        memcpy(t->top_ports, "[]", 3);
+    sqlite3_finalize(s);
+    return ERR_OK;
+}
+
 enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *sensor,
                            int64_t since, int64_t until, struct store_dk_top *rows, size_t n,
                            size_t *count, struct err *e)
@@ -549,8 +571,16 @@ enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *se
         return rc;
     bind_range(s, &r, sensor);
     sqlite3_bind_int64(s, 8, (int64_t)n);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW && *count < n)
-        read_top_row(s, by, &rows[(*count)++]);
+    while (rc == ERR_OK && (step = sqlite3_step(s)) == SQLITE_ROW && *count < n) {
+        read_top_row(s, by, &rows[*count]);
+        if (by == STORE_BY_SOURCE)
+            rc = top_ports_of(st, s, &rows[*count], e);
+        (*count)++;
+    }
+    if (rc != ERR_OK) {
+        sqlite3_finalize(s);
+        return rc;
+    }
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = store_fail(st, "top-N query", e);
     sqlite3_finalize(s);

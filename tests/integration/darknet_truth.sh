@@ -40,6 +40,12 @@ bad_dsts=$(jq -s '[.[0].entries, .[1].top_sources] | transpose | map(select(
   "$T/src.json" "$T/t.json")
 eq top_source_dsts_mismatches "$bad_dsts" 0
 
+# each top source's port list: complete (its counts add up to the packets) when it holds
+# fewer than 8 (port, class) pairs, a prefix of them otherwise
+eq top_source_port_lists "$(jq '[.entries[] | ((.top_ports | map(.[2]) | add) as $s |
+  if (.top_ports | length) < 8 then $s == .packets else $s <= .packets end)] | all' "$T/src.json")" true
+eq top_source_port_lists_sorted "$(jq '[.entries[] | .top_ports | map(.[2]) | . == (sort | reverse)] | all' "$T/src.json")" true
+
 # top (port, class) pairs with distinct sources
 "$OODA" darknet top --by port -n 20 --json --db "$T/o.db" >"$T/ports.json"
 eq top_ports "$(jq -c '[.entries[] | [.port, .class, .packets, .sources]]' "$T/ports.json")" \
