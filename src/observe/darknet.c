@@ -140,7 +140,7 @@ static void day_free(struct dk_day *d)
         return;
     vm_fini(&d->recs);
     vm_fini(&d->pool);
-    mem_free(d->buckets);
+    mem_free(d->slots);
     mem_free(d->ph);
     mem_free(d->geo);
     mem_free(d->asns);
@@ -165,17 +165,17 @@ static enum err_code day_new(int64_t day, struct dk_day **out, struct err *e)
     rc = vm_init(&d->recs, VM_RESERVE_RECS, e);
     if (rc == ERR_OK)
         rc = vm_init(&d->pool, VM_RESERVE_POOL, e);
-    d->nbuckets = 1024;
+    d->nslots = 1024;
     d->ph_cap = 1024;
-    d->buckets = mem_alloc(d->nbuckets * sizeof(*d->buckets));
+    d->slots = mem_alloc(d->nslots * sizeof(*d->slots));
     d->ph = mem_alloc(d->ph_cap * sizeof(*d->ph));
-    if (rc == ERR_OK && (d->buckets == NULL || d->ph == NULL))
+    if (rc == ERR_OK && (d->slots == NULL || d->ph == NULL))
         rc = err_set(e, ERR_NOMEM, "darknet: cannot allocate tables");
     if (rc != ERR_OK) {
         day_free(d);
         return rc;
     }
-    memset(d->buckets, 0xff, d->nbuckets * sizeof(*d->buckets));
+    memset(d->slots, 0xff, d->nslots * sizeof(*d->slots));
     memset(d->ph, 0xff, d->ph_cap * sizeof(*d->ph));
     *out = d;
     return ERR_OK;
@@ -184,21 +184,21 @@ static enum err_code day_new(int64_t day, struct dk_day **out, struct err *e)
 
 static enum err_code rehash(struct dk_day *d, struct err *e)
 {
-    uint32_t n = d->nbuckets * 2;
-    uint32_t *nb = mem_alloc((size_t)n * sizeof(*nb));
+    uint32_t n = d->nslots * 2;
+    uint32_t *ns = mem_alloc((size_t)n * sizeof(*ns));
 
-    if (nb == NULL)
+    if (ns == NULL)
         return err_set(e, ERR_NOMEM, "darknet: cannot grow source table");
-    memset(nb, 0xff, (size_t)n * sizeof(*nb));
+    memset(ns, 0xff, (size_t)n * sizeof(*ns));
     for (uint32_t i = 0; i < d->nrecs; i++) {
-        struct dk_src *r = rec_at(d, i);
-        uint32_t h = ip_hash(&r->ip) & (n - 1);
-        r->next = nb[h];
-        nb[h] = i;
+        uint32_t j = ip_hash(&rec_at(d, i)->ip) & (n - 1);
+        while (ns[j] != NO_REF)
+            j = (j + 1) & (n - 1);
+        ns[j] = i;
     }
-    mem_free(d->buckets);
-    d->buckets = nb;
-    d->nbuckets = n;
+    mem_free(d->slots);
+    d->slots = ns;
+    d->nslots = n;
     return ERR_OK;
 }
 
@@ -315,6 +315,9 @@ enum err_code observe_dk_geo_index(struct dk_day *d, const struct geo_info *gi, 
         d->geo = ng;
         d->geo_cap = cap;
     }
+    if (d->ngeo >= DK_GEO_MAX)
+        return err_set(e, ERR_LIMIT, "darknet: more than %u (country, ASN) pairs in a day",
+                       DK_GEO_MAX);
     rc = observe_dk_kmap_put(&d->geo_map, key, d->ngeo, e);
     if (rc != ERR_OK)
         return rc;
@@ -383,49 +386,36 @@ enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uin
 {
     struct dk_src *r;
     enum err_code rc;
+    uint32_t i;
 
     if (((size_t)d->nrecs + 1) * sizeof(struct dk_src) > d->recs.reserved)
         return err_set(e, ERR_NOMEM, "darknet: too many sources in one day");
-    if (d->nrecs >= d->nbuckets) {
+    if ((d->nrecs + 1) * 2 > d->nslots) {
         rc = rehash(d, e);
         if (rc != ERR_OK)
             return rc;
-        h = ip_hash(ip);
     }
-    h &= d->nbuckets - 1;
+    for (i = h & (d->nslots - 1); d->slots[i] != NO_REF; i = (i + 1) & (d->nslots - 1))
+        ;
     r = rec_at(d, d->nrecs);
     memset(r, 0, sizeof(*r));
     r->ip = *ip;
     r->dref = NO_REF;
     r->pref = NO_REF;
-    r->next = d->buckets[h];
-    d->buckets[h] = d->nrecs;
+    d->slots[i] = d->nrecs;
     d->recs.used += sizeof(*r);
     *idx = d->nrecs++;
     return ERR_OK;
 }
 
-/* Finds ip's record; a hit that is not at the head of its chain is moved to the front,
- * so busy sources (seen early, then buried under newer ones) stay one load away. */
-static inline uint32_t src_find(struct dk_day *d, const struct ip16 *ip, uint32_t h)
+/* Finds ip's record: linear probing over slots holding record indexes. */
+static inline uint32_t src_find(const struct dk_day *d, const struct ip16 *ip, uint32_t h)
 {
-    uint32_t *head = &d->buckets[h & (d->nbuckets - 1)];
-    uint32_t i = *head, prev = NO_REF;
-
-    while (i != NO_REF) {
-        struct dk_src *r = rec_at(d, i);
-        if (memcmp(r->ip.b, ip->b, 16) == 0) {
-            if (prev != NO_REF) {
-                rec_at(d, prev)->next = r->next;
-                r->next = *head;
-                *head = i;
-            }
-            return i;
-        }
-        prev = i;
-        i = r->next;
+    for (uint32_t i = h & (d->nslots - 1);; i = (i + 1) & (d->nslots - 1)) {
+        uint32_t idx = d->slots[i];
+        if (idx == NO_REF || memcmp(rec_at(d, idx)->ip.b, ip->b, 16) == 0)
+            return idx;
     }
-    return NO_REF;
 }
 
 static inline uint32_t dst_key(const struct ip16 *dst)
@@ -546,7 +536,7 @@ static enum err_code port_append(struct dk_day *d, struct dk_src *r, uint32_t id
     struct dk_port_ent *pe;
     enum err_code rc;
 
-    if (r->nport >= (1u << 26)) /* cannot happen: 5 classes x 65536 ports */
+    if (r->nport >= (1u << 19) - 1) /* cannot happen: 5 classes x 65536 ports */
         return err_set(e, ERR_LIMIT, "darknet: too many (port, class) pairs for one source");
     rc = pool_grow(d, &r->pref, r->nport * DK_PORT_WORDS, (r->nport + 1u) * DK_PORT_WORDS, e);
     if (rc != ERR_OK)
@@ -612,7 +602,7 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts, uns
                              const struct pkt *p, uint32_t hsh, struct err *e)
 {
     uint32_t idx = src_find(d, &p->src, hsh);
-    uint32_t hbit = 1u << hour, key;
+    uint32_t hbit = 1u << hour, key, toff;
     struct dk_src *r;
     struct dk_port_ent *pe = NULL;
     struct ph_ent *ph = NULL;
@@ -626,14 +616,15 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts, uns
             return rc;
     }
     r = rec_at(d, idx);
+    toff = (uint32_t)(ts - d->day * 86400);
     if (r->pk[0] + r->pk[1] + r->pk[2] + r->pk[3] + r->pk[4] == 0)
-        r->first = r->last = (uint32_t)ts;
-    if ((uint32_t)ts < r->first)
-        r->first = (uint32_t)ts;
-    if ((uint32_t)ts > r->last)
-        r->last = (uint32_t)ts;
+        r->first_off = r->last_off = toff;
+    if (toff < r->first_off)
+        r->first_off = toff;
+    if (toff > r->last_off)
+        r->last_off = toff;
     r->pk[p->cls]++;
-    r->bytes += p->ip_len;
+    r->bytes = r->bytes <= DK_BYTES_MAX - p->ip_len ? r->bytes + p->ip_len : DK_BYTES_MAX;
     g = &d->geo[r->geo];
     d->cc_hours[g->cc * 24 + hour].packets++;
     d->cc_hours[g->cc * 24 + hour].dirty = 1;
@@ -803,7 +794,7 @@ enum err_code observe_dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt 
 
 static inline void pf_record(const struct dk_day *d, uint32_t h)
 {
-    uint32_t idx = d->buckets[h & (d->nbuckets - 1)];
+    uint32_t idx = d->slots[h & (d->nslots - 1)];
 
     if (idx != NO_REF)
         __builtin_prefetch(rec_at(d, idx));
@@ -811,7 +802,7 @@ static inline void pf_record(const struct dk_day *d, uint32_t h)
 
 static inline void pf_pool(const struct dk_day *d, int64_t ts, const struct pkt *p, uint32_t h)
 {
-    uint32_t idx = d->buckets[h & (d->nbuckets - 1)];
+    uint32_t idx = d->slots[h & (d->nslots - 1)];
     const struct dk_src *r;
     int64_t hour;
 
@@ -844,7 +835,7 @@ enum err_code observe_dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, cons
         for (size_t i = 0; i < k + PF_APPLY; i++) {
             const struct dk_day *d = a->cur;
             if (d != NULL && i < k)
-                __builtin_prefetch(&d->buckets[h[i] & (d->nbuckets - 1)]);
+                __builtin_prefetch(&d->slots[h[i] & (d->nslots - 1)]);
             if (d != NULL && i >= PF_REC && i - PF_REC < k)
                 pf_record(d, h[i - PF_REC]);
             if (d != NULL && i >= PF_POOL && i - PF_POOL < k)
@@ -883,7 +874,7 @@ size_t observe_dk_agg_memory(const struct dk_agg *a)
         const struct dk_day *d = a->days[i];
         if (d == NULL)
             continue;
-        n += sizeof(*d) + d->recs.used + d->pool.used + (size_t)d->nbuckets * 4 +
+        n += sizeof(*d) + d->recs.used + d->pool.used + (size_t)d->nslots * 4 +
              (size_t)d->ph_cap * sizeof(struct ph_ent) + (size_t)d->geo_cap * sizeof(*d->geo) +
              (size_t)d->asn_cap * (4 + 24 * sizeof(struct hour_cnt)) +
              ((size_t)d->geo_map.cap + d->asn_map.cap) * 12;

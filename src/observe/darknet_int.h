@@ -30,21 +30,24 @@ struct vmarr {
 
 /* ---- records -------------------------------------------------------------------- */
 
+/* One source of one day: 64 bytes, one cache line (records are 64-byte aligned). */
 struct dk_src {
     struct ip16 ip;
-    uint64_t bytes;
-    uint32_t pk[DK_NCLASS];
-    uint32_t first, last; /* Unix seconds */
-    uint32_t hours;       /* bits 0-23 active hours; FLAG_DIRTY, FLAG_HLL */
-    uint32_t geo;         /* index into day->geo */
-    uint32_t dref;        /* ndst == 1: the key itself; else pool offset */
-    uint32_t ndst;        /* exact count while not FLAG_HLL */
-    uint32_t pref;        /* pool offset of port entries */
-    uint32_t nport;
-    uint32_t next; /* bucket chain */
+    uint32_t pk[DK_NCLASS]; /* packets per class */
+    uint32_t hours;         /* bits 0-23 active hours; FLAG_DIRTY, FLAG_HLL */
+    uint32_t dref;          /* ndst == 1: the key itself; else pool offset */
+    uint32_t pref;          /* pool offset of port entries */
+    uint64_t bytes : 40;    /* saturates at DK_BYTES_MAX */
+    uint64_t ndst : 7;      /* exact count while not FLAG_HLL (<= DK_THRESHOLD_MAX + 1) */
+    uint64_t first_off : 17; /* first and last packet, seconds into the day */
+    uint64_t last_off : 17;
+    uint64_t nport : 19; /* (port, class) entries: at most 5 x 65536 */
+    uint64_t geo : 20;   /* index into day->geo */
 };
+_Static_assert(sizeof(struct dk_src) == 64, "a source record is one cache line");
+#define DK_BYTES_MAX ((UINT64_C(1) << 40) - 1)
+#define DK_GEO_MAX   (1u << 20)
 
-/* One (port, class) entry of a source: 3 pool words. */
 /* One (port, class) entry of a source: 4 pool words, so entry arrays fill their
  * power-of-two blocks exactly. */
 struct dk_port_ent {
@@ -86,8 +89,8 @@ struct dk_day {
     int64_t day;
     struct vmarr recs;  /* struct dk_src */
     uint32_t nrecs;
-    uint32_t *buckets;
-    uint32_t nbuckets; /* power of two */
+    uint32_t *slots;  /* open addressing, linear probing: record index or NO_REF */
+    uint32_t nslots;  /* power of two, at least twice the records */
     struct vmarr pool;  /* u32 words */
     uint32_t freelist[POOL_CLASSES];
     struct ph_ent *ph;

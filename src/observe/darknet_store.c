@@ -99,7 +99,7 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r, uint32_t i
             return rc;
         memcpy(pool_at(d, r->dref), s, DK_HLL_BYTES);
         r->hours |= FLAG_HLL;
-        r->ndst = ndst;
+        r->ndst = ndst > thr + 1u ? thr + 1u : ndst;
     } else {
         for (uint32_t i = 0; i < ndst; i++) {
             rc = observe_dk_dst_insert(d, r, get_u32(s + 4 * i), thr, e);
@@ -153,8 +153,12 @@ static enum err_code load_src(void *ctx, const struct store_dk_src *row, struct 
     r->bytes = row->bytes;
     for (int k = 0; k < DK_NCLASS; k++)
         r->pk[k] = (uint32_t)row->cls[k];
-    r->first = (uint32_t)row->first_seen;
-    r->last = (uint32_t)row->last_seen;
+    if (row->first_seen < d->day * 86400 || row->last_seen >= (d->day + 1) * 86400 ||
+        row->bytes > DK_BYTES_MAX)
+        return err_set(e, ERR_DB, "darknet: stored source row of day %lld out of range",
+                       (long long)d->day);
+    r->first_off = (uint32_t)(row->first_seen - d->day * 86400);
+    r->last_off = (uint32_t)(row->last_seen - d->day * 86400);
     r->hours = row->hours & HOURS_MASK;
     return state_decode(d, r, idx, row->state, row->state_len, c->a->o.scanner_threshold, e);
 }
@@ -358,8 +362,8 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
         row.cls[k] = r->pk[k];
         row.packets += r->pk[k];
     }
-    row.first_seen = r->first;
-    row.last_seen = r->last;
+    row.first_seen = d->day * 86400 + r->first_off;
+    row.last_seen = d->day * 86400 + r->last_off;
     row.hours = r->hours & HOURS_MASK;
     if (r->hours & FLAG_HLL) {
         double est = observe_dk_hll_estimate((const uint8_t *)pool_at(d, r->dref));
