@@ -26,7 +26,7 @@ cat "$pcap" >/dev/null # warm the page cache for both contenders
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-tcp_t=(); ooda_t=(); ooda_rss=(); tcp_rss=(); mem_per=()
+tcp_t=(); ooda_t=(); ooda_rss=(); tcp_rss=(); mem_per=(); src_per=()
 for i in $(seq "$RUNS"); do
   /usr/bin/time -f "%e %M" -o "$DATA/t.tcpdump" taskset -c 1 tcpdump -q -r "$pcap" -w /dev/null 2>/dev/null
   read -r t m <"$DATA/t.tcpdump"; tcp_t+=("$t"); tcp_rss+=("$m")
@@ -36,6 +36,7 @@ for i in $(seq "$RUNS"); do
     --sensor bench --db "$DATA/bench.db" "$pcap" >"$DATA/ooda.json"
   read -r t m <"$DATA/t.ooda"; ooda_t+=("$t"); ooda_rss+=("$m")
   mem_per+=("$(jq '.peak_aggregate_bytes / .peak_sources' "$DATA/ooda.json")")
+  src_per+=("$(jq '.peak_source_state_bytes / .peak_sources' "$DATA/ooda.json")")
 done
 got=$(jq '.files[0].packets' "$DATA/ooda.json")
 if [ "$got" != "$packets" ]; then
@@ -48,12 +49,14 @@ ot=$(printf '%s\n' "${ooda_t[@]}" | median)
 orss=$(printf '%s\n' "${ooda_rss[@]}" | median)
 trss=$(printf '%s\n' "${tcp_rss[@]}" | median)
 mper=$(printf '%s\n' "${mem_per[@]}" | median)
+sper=$(printf '%s\n' "${src_per[@]}" | median)
 awk -v f="$frames" -v s="$size" -v tt="$tt" -v ot="$ot" -v orss="$orss" -v trss="$trss" \
-    -v src="$sources" -v mper="$mper" -v runs="$RUNS" 'BEGIN {
+    -v src="$sources" -v mper="$mper" -v sper="$sper" -v runs="$RUNS" 'BEGIN {
   printf "bench/darknet: %d frames, %.0f MB, %d distinct sources, median of %d runs, 1 core\n", f, s/1e6, src, runs
   printf "  %-34s %8s %12s %10s %12s\n", "", "seconds", "M packets/s", "MB/s", "peak RSS MB"
   printf "  %-34s %8.2f %12.2f %10.0f %12.1f\n", "ooda ingest (decode..store)", ot, f/ot/1e6, s/ot/1e6, orss/1024
   printf "  %-34s %8.2f %12.2f %10.0f %12.1f\n", "tcpdump -r FILE -w /dev/null", tt, f/tt/1e6, s/tt/1e6, trss/1024
   printf "  ratio (tcpdump time / ooda time): %.2f\n", tt/ot
-  printf "  aggregate memory per distinct source: %.1f bytes (peak RSS per source: %.1f bytes)\n", mper, orss*1024/src
+  printf "  aggregate memory per distinct source: %.1f bytes, of which %.1f grow with sources\n", mper, sper
+  printf "  (the rest: hourly port/country/ASN counters); peak RSS per source: %.1f bytes\n", orss*1024/src
 }'

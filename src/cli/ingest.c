@@ -244,7 +244,7 @@ static int run_ingest(struct ingest_args *a, int argc, char **argv, struct store
     struct observe_ingest *in;
     struct err e;
     cJSON *out = cJSON_CreateObject(), *files = cJSON_AddArrayToObject(out, "files");
-    size_t mem, srcs;
+    size_t mem, srcs, smem;
     int rc;
 
     a->o.geo = geo;
@@ -266,9 +266,10 @@ static int run_ingest(struct ingest_args *a, int argc, char **argv, struct store
     } else {
         rc = run_files(in, argc, argv, a, files);
     }
-    observe_ingest_memory(in, &mem, &srcs);
+    observe_ingest_memory(in, &mem, &srcs, &smem);
     cJSON_AddNumberToObject(out, "peak_aggregate_bytes", (double)mem);
     cJSON_AddNumberToObject(out, "peak_sources", (double)srcs);
+    cJSON_AddNumberToObject(out, "peak_source_state_bytes", (double)smem);
     observe_ingest_free(in);
     if (a->json) {
         int prc = cli_print_json(out);

@@ -866,20 +866,24 @@ enum err_code observe_dk_agg_flush(struct dk_agg *a, struct err *e)
     return ERR_OK;
 }
 
-size_t observe_dk_agg_memory(const struct dk_agg *a)
+size_t observe_dk_agg_memory(const struct dk_agg *a, size_t *per_source)
 {
-    size_t n = sizeof(*a);
+    size_t n = sizeof(*a), src = 0;
 
     for (int i = 0; i < DK_OPEN_DAYS; i++) {
         const struct dk_day *d = a->days[i];
         if (d == NULL)
             continue;
-        n += sizeof(*d) + d->recs.used + d->pool.used + (size_t)d->nslots * 4 +
-             (size_t)d->ph_cap * sizeof(struct ph_ent) + (size_t)d->geo_cap * sizeof(*d->geo) +
+        src += d->recs.used + d->pool.used + (size_t)d->nslots * 4 +
+               (size_t)d->port_map.cap * 12;
+        n += sizeof(*d) + (size_t)d->ph_cap * sizeof(struct ph_ent) +
+             (size_t)d->geo_cap * sizeof(*d->geo) +
              (size_t)d->asn_cap * (4 + 24 * sizeof(struct hour_cnt)) +
              ((size_t)d->geo_map.cap + d->asn_map.cap) * 12;
     }
-    return n;
+    if (per_source != NULL)
+        *per_source = src;
+    return n + src;
 }
 
 size_t observe_dk_agg_sources(const struct dk_agg *a)

@@ -46,8 +46,10 @@ enum err_code observe_dk_agg_flush(struct dk_agg *a, struct err *e);
 /* Drops all in-memory state (after a rollback); days reload from the store on use. */
 void observe_dk_agg_discard(struct dk_agg *a);
 
-/* Bytes of memory held by the open days (records, pools, tables). */
-size_t observe_dk_agg_memory(const struct dk_agg *a);
+/* Bytes of memory held by the open days (records, pools, tables); *per_source (may be
+ * NULL) gets the part that grows with sources: records, their table, pool blocks. The
+ * rest (hourly port, country and ASN counters) is bounded by ports, ASNs and hours. */
+size_t observe_dk_agg_memory(const struct dk_agg *a, size_t *per_source);
 /* Distinct sources held in the open days. */
 size_t observe_dk_agg_sources(const struct dk_agg *a);
 

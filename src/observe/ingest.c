@@ -32,7 +32,7 @@ struct observe_ingest {
     size_t n4;
     struct cidr v6[OBSERVE_DARKNET_MAX];
     size_t n6;
-    size_t peak_mem, peak_sources;
+    size_t peak_mem, peak_sources, peak_source_mem;
 };
 
 /* Number of addresses of one family in the darknet prefixes, saturating; 0 if none. */
@@ -99,18 +99,22 @@ void observe_ingest_free(struct observe_ingest *in)
     mem_free(in);
 }
 
-void observe_ingest_memory(const struct observe_ingest *in, size_t *bytes, size_t *sources)
+void observe_ingest_memory(const struct observe_ingest *in, size_t *bytes, size_t *sources,
+                           size_t *source_bytes)
 {
     *bytes = in->peak_mem;
     *sources = in->peak_sources;
+    *source_bytes = in->peak_source_mem;
 }
 
 static void note_memory(struct observe_ingest *in)
 {
-    size_t m = observe_dk_agg_memory(in->agg), s = observe_dk_agg_sources(in->agg);
+    size_t sm, m = observe_dk_agg_memory(in->agg, &sm), s = observe_dk_agg_sources(in->agg);
 
     if (m > in->peak_mem)
         in->peak_mem = m;
+    if (sm > in->peak_source_mem)
+        in->peak_source_mem = sm;
     if (s > in->peak_sources)
         in->peak_sources = s;
 }

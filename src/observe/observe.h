@@ -60,7 +60,9 @@ struct observe_live_opts {
 enum err_code observe_ingest_live(struct observe_ingest *in, const struct observe_live_opts *lo,
                                   struct observe_counts *n, struct err *e);
 
-/* Peak memory of the aggregation state, and the distinct sources it held then. */
-void observe_ingest_memory(const struct observe_ingest *in, size_t *bytes, size_t *sources);
+/* Peak memory of the aggregation state, the distinct sources it held, and the part of that
+ * memory that grows with sources (the rest is bounded by ports, ASNs and hours). */
+void observe_ingest_memory(const struct observe_ingest *in, size_t *bytes, size_t *sources,
+                           size_t *source_bytes);
 
 #endif
