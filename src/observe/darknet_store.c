@@ -462,42 +462,43 @@ static enum err_code flush_port_days(struct dk_agg *a, struct dk_day *d, struct 
     return rc;
 }
 
-static enum err_code flush_geo(struct dk_agg *a, struct dk_day *d, struct err *e)
+/* Writes the changed counters of n countries or ASNs x 24 hours (counter i: key i / 24,
+ * hour i % 24). */
+static enum err_code flush_hours(struct dk_agg *a, const struct dk_day *d, struct hour_cnt *hc,
+                                 uint32_t n, bool is_asn, struct err *e)
 {
     struct store_dk_geo row;
-    enum err_code rc;
 
-    for (uint32_t i = 0; i < NCC * 24; i++) {
-        struct hour_cnt *hc = &d->cc_hours[i];
-        if (!hc->dirty)
+    for (uint32_t i = 0; i < n * 24; i++) {
+        enum err_code rc;
+        if (!hc[i].dirty)
             continue;
         memset(&row, 0, sizeof(row));
+        row.is_asn = is_asn;
         row.hour = d->day * 86400 + (int64_t)(i % 24) * 3600;
-        row.country[0] = (char)('A' + (i / 24) / 26);
-        row.country[1] = (char)('A' + (i / 24) % 26);
-        row.packets = hc->packets;
-        row.sources = hc->sources;
+        if (is_asn) {
+            row.asn = d->asns[i / 24];
+        } else {
+            row.country[0] = (char)('A' + (i / 24) / 26);
+            row.country[1] = (char)('A' + (i / 24) % 26);
+        }
+        row.packets = hc[i].packets;
+        row.sources = hc[i].sources;
         rc = store_dk_geo_put(a->st, a->sensor, &row, e);
         if (rc != ERR_OK)
             return rc;
-        hc->dirty = 0;
-    }
-    for (uint32_t i = 0; i < d->nasn * 24; i++) {
-        struct hour_cnt *hc = &d->asn_hours[i];
-        if (!hc->dirty)
-            continue;
-        memset(&row, 0, sizeof(row));
-        row.is_asn = true;
-        row.hour = d->day * 86400 + (int64_t)(i % 24) * 3600;
-        row.asn = d->asns[i / 24];
-        row.packets = hc->packets;
-        row.sources = hc->sources;
-        rc = store_dk_geo_put(a->st, a->sensor, &row, e);
-        if (rc != ERR_OK)
-            return rc;
-        hc->dirty = 0;
+        hc[i].dirty = 0;
     }
     return ERR_OK;
+}
+
+static enum err_code flush_geo(struct dk_agg *a, struct dk_day *d, struct err *e)
+{
+    enum err_code rc = flush_hours(a, d, d->cc_hours, NCC, false, e);
+
+    if (rc == ERR_OK)
+        rc = flush_hours(a, d, d->asn_hours, d->nasn, true, e);
+    return rc;
 }
 
 /* Writes the changed sources in record order: the record index is the row's seq, so rows

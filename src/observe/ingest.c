@@ -8,7 +8,6 @@
 #include "observe/darknet.h"
 #include "observe/decode.h"
 #include "observe/observe_int.h"
-#include "observe/pcapfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +17,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#define BATCH        256
+#define BATCH        OBSERVE_BATCH
 #define STREAM_CHUNK (4u << 20)
 #define STREAM_MAX   (PCAP_BLOCK_MAX + (8u << 20))
 #define MAP_WINDOW   ((size_t)32 << 20) /* power of two */
@@ -137,40 +136,8 @@ static bool in_darknet(const struct observe_ingest *in, const struct pkt *p)
     return false;
 }
 
-enum err_code observe_take_frame(struct observe_ingest *in, int64_t ts_sec, int linktype,
-                                 const uint8_t *data, size_t caplen, struct observe_counts *n,
-                                 struct err *e)
-{
-    struct pkt p;
-    enum decode_result dr = observe_decode_packet(linktype, data, caplen, &p);
-
-    n->frames++;
-    if (dr == DECODE_NOT_IP) {
-        n->non_ip++;
-        return ERR_OK;
-    }
-    if (dr == DECODE_BAD) {
-        n->bad++;
-        return ERR_OK;
-    }
-    if (!in_darknet(in, &p)) {
-        n->outside++;
-        return ERR_OK;
-    }
-    n->packets++;
-    n->bytes += p.ip_len;
-    n->cls[p.cls]++;
-    n->fragments += p.frag != PKT_FRAG_NONE;
-    if (n->first_ts == 0 || ts_sec < n->first_ts)
-        n->first_ts = ts_sec;
-    if (ts_sec > n->last_ts)
-        n->last_ts = ts_sec;
-    return observe_dk_agg_add(in->agg, ts_sec, &p, e);
-}
-
-/* Decodes a batch of records, counts them, and aggregates the darknet packets. */
-static enum err_code take_batch(struct observe_ingest *in, const struct pcap_rec *recs,
-                                size_t n, struct observe_counts *c, struct err *e)
+enum err_code observe_take_batch(struct observe_ingest *in, const struct pcap_rec *recs, size_t n,
+                                 struct observe_counts *c, struct err *e)
 {
     struct pkt pk[BATCH];
     int64_t ts[BATCH];
@@ -231,7 +198,7 @@ static enum err_code run(struct observe_ingest *in, struct pcap_rd *rd, const ui
             *done = true;
         if (s != PCAP_REC)
             break;
-        rc = take_batch(in, recs, got, n, e);
+        rc = observe_take_batch(in, recs, got, n, e);
         if (rc != ERR_OK)
             break;
         if (pos - last_pg >= (1u << 24)) {
@@ -401,6 +368,7 @@ static enum err_code commit_file(struct observe_ingest *in, const char *path,
                                  struct observe_file_result *res, struct err *e)
 {
     struct store_file f;
+    double t0 = time_mono();
     bool seen;
     enum err_code rc = store_file_seen(in->st, in->sensor, res->hash, &seen, e);
 
@@ -408,14 +376,9 @@ static enum err_code commit_file(struct observe_ingest *in, const char *path,
         return rc;
     if (seen) { /* streamed duplicate: drop what was aggregated */
         res->skipped = true;
-        store_rollback(in->st);
-        observe_dk_agg_discard(in->agg);
+        observe_tx_abort(in);
         return ERR_OK;
     }
-    double t0 = time_mono();
-
-    note_memory(in);
-    rc = observe_dk_agg_flush(in->agg, e);
     memcpy(f.hash, res->hash, 16);
     f.name = path;
     f.bytes = res->n.bytes_read;
@@ -423,10 +386,9 @@ static enum err_code commit_file(struct observe_ingest *in, const char *path,
     f.accepted = res->n.packets;
     f.first_ts = res->n.first_ts;
     f.last_ts = res->n.last_ts;
+    rc = store_file_add(in->st, in->sensor, &f, e);
     if (rc == ERR_OK)
-        rc = store_file_add(in->st, in->sensor, &f, e);
-    if (rc == ERR_OK)
-        rc = store_commit(in->st, e);
+        rc = observe_tx_commit(in, e);
     res->store_seconds = time_mono() - t0;
     return rc;
 }
@@ -476,7 +438,7 @@ static enum err_code ingest_body(struct observe_ingest *in, const char *path, in
             return rc;
         }
     }
-    rc = store_begin(in->st, e);
+    rc = observe_tx_begin(in, e);
     if (rc != ERR_OK)
         return rc;
     progress_init(&pg, path, len);
@@ -488,10 +450,8 @@ static enum err_code ingest_body(struct observe_ingest *in, const char *path, in
     progress_finish(&pg);
     if (rc == ERR_OK)
         rc = commit_file(in, path, res, e);
-    if (rc != ERR_OK) {
-        store_rollback(in->st);
-        observe_dk_agg_discard(in->agg);
-    }
+    if (rc != ERR_OK)
+        observe_tx_abort(in);
     return rc;
 }
 

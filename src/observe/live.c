@@ -78,7 +78,9 @@ static enum err_code capture_loop(struct observe_ingest *in, pcap_t *p,
             struct pollfd pfd = {pcap_get_selectable_fd(p), POLLIN, 0};
             (void)poll(&pfd, 1, 100); /* EINTR (a signal) just ends the wait early */
         } else if (r == 1) {
-            rc = observe_take_frame(in, h->ts.tv_sec, lt, data, h->caplen, n, e);
+            struct pcap_rec rec = {
+                h->ts.tv_sec, (uint32_t)h->ts.tv_usec * 1000u, h->caplen, h->len, lt, data};
+            rc = observe_take_batch(in, &rec, 1, n, e);
         } else if (r < 0) {
             rc = err_set(e, ERR_IO, "live: %s: %s", lo->iface, pcap_geterr(p));
         }

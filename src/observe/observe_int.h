@@ -4,11 +4,13 @@
 #define OODA_OBSERVE_INT_H
 
 #include "observe/observe.h"
+#include "observe/pcapfile.h"
 
-/* Decodes one captured frame, filters on the darknet and aggregates it. */
-enum err_code observe_take_frame(struct observe_ingest *in, int64_t ts_sec, int linktype,
-                                 const uint8_t *data, size_t caplen, struct observe_counts *n,
-                                 struct err *e);
+/* Decodes n (at most OBSERVE_BATCH) captured records, counts them, filters on the darknet
+ * and aggregates the darknet packets. */
+#define OBSERVE_BATCH 256
+enum err_code observe_take_batch(struct observe_ingest *in, const struct pcap_rec *recs, size_t n,
+                                 struct observe_counts *c, struct err *e);
 /* Begins a transaction; commit flushes the aggregates and commits; abort rolls back and
  * drops the in-memory state. */
 enum err_code observe_tx_begin(struct observe_ingest *in, struct err *e);

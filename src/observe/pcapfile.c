@@ -262,7 +262,7 @@ static enum pcap_status classic_batch(struct pcap_rd *r, const uint8_t *d, size_
 
 /* ---- pcapng --------------------------------------------------------------------- */
 
-static void ng_timestamp(const struct pcap_if *ifc, uint64_t ts, struct pcap_rec *rec)
+static void ng_timestamp(const struct pcap_iface *ifc, uint64_t ts, struct pcap_rec *rec)
 {
     uint64_t sec, frac;
     unsigned sh;
@@ -301,7 +301,7 @@ static void ng_timestamp(const struct pcap_if *ifc, uint64_t ts, struct pcap_rec
 }
 
 /* Sets the timestamp resolution from an if_tsresol value. */
-static bool set_tsresol(struct pcap_if *ifc, uint8_t v)
+static bool set_tsresol(struct pcap_iface *ifc, uint8_t v)
 {
     uint64_t div = 1;
 
@@ -326,7 +326,7 @@ static bool set_tsresol(struct pcap_if *ifc, uint8_t v)
 static enum pcap_status ng_idb(struct pcap_rd *r, const uint8_t *b, uint32_t blen, uint64_t off,
                                struct err *e)
 {
-    struct pcap_if *ifc;
+    struct pcap_iface *ifc;
     const uint8_t *o = b + 16;
     size_t left;
     bool sw = r->swap;
@@ -386,7 +386,7 @@ static enum pcap_status ng_shb(struct pcap_rd *r, const uint8_t *b, uint32_t ble
 static enum pcap_status ng_packet(struct pcap_rd *r, uint32_t type, const uint8_t *b, uint32_t blen,
                                   uint64_t off, struct pcap_rec *rec, struct err *e)
 {
-    const struct pcap_if *ifc;
+    const struct pcap_iface *ifc;
     bool sw = r->swap;
     uint32_t ifid, cl, room;
 

@@ -44,7 +44,7 @@ struct pcap_rec {
 };
 
 /* Per-interface state of a pcapng section (classic pcap uses ifs[0]). */
-struct pcap_if {
+struct pcap_iface {
     int32_t linktype;
     uint32_t caplen_max; /* snaplen, or PCAP_CAPLEN_MAX when 0 or larger */
     uint64_t ts_div;     /* timestamp units per second (power of 10 or of 2) */
@@ -61,7 +61,7 @@ struct pcap_rd {
     bool swap;     /* file byte order differs from the host's */
     bool nsec;     /* classic pcap with nanosecond timestamps */
     uint32_t nif;  /* interfaces defined in the current pcapng section */
-    struct pcap_if ifs[PCAP_IF_MAX];
+    struct pcap_iface ifs[PCAP_IF_MAX];
 };
 
 void observe_pcap_rd_init(struct pcap_rd *r);

@@ -532,33 +532,28 @@ static void read_top_row(sqlite3_stmt *s, enum store_dk_by by, struct store_dk_t
     t->last_seen = sqlite3_column_int64(s, 16);
 }
 
-/* Fills each source row's top ports from its latest source-day row (column 17: max id). */
-static enum err_code top_ports_of(struct store *st, sqlite3_stmt *top, struct store_dk_top *t,
-                                  struct err *e)
+/* Fills a source row's top ports from its latest source-day row (column 17 of the top
+ * query: max id); q is the prepared lookup by id. */
+static void top_ports_of(sqlite3_stmt *q, sqlite3_stmt *top, struct store_dk_top *t)
 {
-    static const char sql[] = "SELECT top_ports FROM dk_source_day WHERE id = ?1";
-    sqlite3_stmt *s;
-    enum err_code rc = prepare(st, sql, &s, e);
     const unsigned char *txt;
 
-    if (rc != ERR_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, sqlite3_column_int64(top, 17));
-    if (sqlite3_step(s) == SQLITE_ROW && (txt = sqlite3_column_text(s, 0)) != NULL &&
-        (size_t)sqlite3_column_bytes(s, 0) < sizeof(t->top_ports))
-        memcpy(t->top_ports, txt, (size_t)sqlite3_column_bytes(s, 0) + 1);
+    sqlite3_reset(q);
+    sqlite3_bind_int64(q, 1, sqlite3_column_int64(top, 17));
+    if (sqlite3_step(q) == SQLITE_ROW && (txt = sqlite3_column_text(q, 0)) != NULL &&
+        (size_t)sqlite3_column_bytes(q, 0) < sizeof(t->top_ports))
+        memcpy(t->top_ports, txt, (size_t)sqlite3_column_bytes(q, 0) + 1);
     else
         memcpy(t->top_ports, "[]", 3);
-    sqlite3_finalize(s);
-    return ERR_OK;
 }
 
 enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *sensor,
                            int64_t since, int64_t until, struct store_dk_top *rows, size_t n,
                            size_t *count, struct err *e)
 {
+    static const char ports_sql[] = "SELECT top_ports FROM dk_source_day WHERE id = ?1";
     struct range r;
-    sqlite3_stmt *s;
+    sqlite3_stmt *s, *q = NULL;
     enum err_code rc;
     int step;
 
@@ -567,22 +562,23 @@ enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *se
         return err_set(e, ERR_USAGE, "store: unknown top-N key");
     range_init(&r, since, until);
     rc = prepare(st, top_sql[by], &s, e);
-    if (rc != ERR_OK)
+    if (rc == ERR_OK && by == STORE_BY_SOURCE)
+        rc = prepare(st, ports_sql, &q, e);
+    if (rc != ERR_OK) {
+        sqlite3_finalize(s); /* NULL-safe */
         return rc;
+    }
     bind_range(s, &r, sensor);
     sqlite3_bind_int64(s, 8, (int64_t)n);
-    while (rc == ERR_OK && (step = sqlite3_step(s)) == SQLITE_ROW && *count < n) {
+    while ((step = sqlite3_step(s)) == SQLITE_ROW && *count < n) {
         read_top_row(s, by, &rows[*count]);
-        if (by == STORE_BY_SOURCE)
-            rc = top_ports_of(st, s, &rows[*count], e);
+        if (q != NULL)
+            top_ports_of(q, s, &rows[*count]);
         (*count)++;
-    }
-    if (rc != ERR_OK) {
-        sqlite3_finalize(s);
-        return rc;
     }
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         rc = store_fail(st, "top-N query", e);
+    sqlite3_finalize(q);
     sqlite3_finalize(s);
     return rc;
 }

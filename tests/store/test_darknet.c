@@ -27,66 +27,6 @@ static int64_t raw_int(const char *path, const char *sql)
     return v;
 }
 
-/* A source-day row with the fields the queries look at. */
-static void put_src(struct ctx *c, int64_t sensor, int64_t day, const char *addr, uint32_t hours,
-                    uint64_t packets, int64_t first, int64_t last, bool scanner, bool victim,
-                    const char *cc, uint32_t asn)
-{
-    struct store_dk_src r;
-    struct err e;
-
-    memset(&r, 0, sizeof(r));
-    r.src = ip(addr);
-    r.day = day;
-    r.packets = packets;
-    r.bytes = packets * 60;
-    r.cls[STORE_DK_TCP_SYN] = packets;
-    r.first_seen = first;
-    r.last_seen = last;
-    r.hours = hours;
-    r.dsts = packets;
-    r.ports = 1;
-    (void)snprintf(r.country, sizeof(r.country), "%s", cc);
-    r.asn = asn;
-    r.scanner = scanner;
-    r.victim = victim;
-    r.seq = (uint32_t)hash_bytes(r.src.b, 16, 0); /* one row per source */
-    ok(store_dk_src_put(c->st, sensor, &r, &e), &e);
-}
-
-static void put_port(struct ctx *c, int64_t sensor, int64_t hour, uint16_t port, uint8_t cls,
-                     uint64_t packets, uint64_t bytes)
-{
-    struct store_dk_port r = {.hour = hour,
-                              .port = port,
-                              .cls = cls,
-                              .packets = packets,
-                              .bytes = bytes,
-                              .sources = 1,
-                              .new_sources = 1};
-    struct err e;
-
-    ok(store_dk_port_put(c->st, sensor, &r, &e), &e);
-}
-
-static void put_cc(struct ctx *c, int64_t sensor, int64_t hour, const char *cc, uint64_t packets)
-{
-    struct store_dk_geo r = {.hour = hour, .packets = packets, .sources = 1};
-    struct err e;
-
-    (void)snprintf(r.country, sizeof(r.country), "%s", cc);
-    ok(store_dk_geo_put(c->st, sensor, &r, &e), &e);
-}
-
-static void put_asn(struct ctx *c, int64_t sensor, int64_t hour, uint32_t asn, uint64_t packets)
-{
-    struct store_dk_geo r = {
-        .hour = hour, .is_asn = true, .asn = asn, .packets = packets, .sources = 1};
-    struct err e;
-
-    ok(store_dk_geo_put(c->st, sensor, &r, &e), &e);
-}
-
 /* ---- collecting loaded rows ------------------------------------------------------------------ */
 
 struct src_copy {
