@@ -1,11 +1,12 @@
 /* darknet.c - the per-day darknet aggregator: the hot path of `ooda ingest`.
  *
  * Data structures, per open (sensor, UTC day):
- *  - struct dk_src records (80 bytes) in a virtual-memory array, found through a
- *    power-of-two bucket array of u32 heads chained through dk_src.next;
- *  - a word pool (u32 units, power-of-two size classes with free lists) holding each
- *    source's distinct-destination set (exact up to the scanner threshold, then a
- *    256-register HyperLogLog) and its (port, class) entries with 24-bit hour maps;
+ *  - struct dk_src records (64 bytes, one cache line) in a virtual-memory array, found
+ *    through an open-addressing table of u32 record indexes; IPv4 sources are keyed by
+ *    their address in the record, IPv6 sources by an index into a side array;
+ *  - each record holds the source's busiest (port, class) entry; the others, and the
+ *    distinct-destination set (exact up to the scanner threshold, then a 256-register
+ *    HyperLogLog), live in a word pool with size classes of 2^k and 3 * 2^k words;
  *  - an open-addressing table of (hour, port, class) counters;
  *  - dense (country x hour) counters and (ASN index x hour) counters.
  * Memory grows with distinct sources and their (port, class) pairs, never with packets.
@@ -41,19 +42,31 @@ static void vm_fini(struct vmarr *v)
 
 /* ---- word pool --------------------------------------------------------------------- */
 
+/* Size classes: 1, 2, 3, 4, 6, 8, 12, 16, ... words (2^k and 3 * 2^k), so blocks of
+ * 3-word port entries and odd-sized destination sets waste at most a third. */
 static unsigned pool_class(uint32_t words)
 {
-    unsigned c = 0;
+    unsigned b;
 
-    while ((1u << c) < words)
-        c++;
-    return c;
+    if (words <= 2)
+        return words <= 1 ? 0 : 1;
+    b = 32u - (unsigned)__builtin_clz(words - 1); /* 2^(b-1) < words <= 2^b, b >= 2 */
+    return words <= 3u << (b - 2) ? 2 * (b - 1) : 2 * b - 1;
+}
+
+static size_t class_words(unsigned c)
+{
+    if (c == 0)
+        return 1;
+    if (c & 1)
+        return (size_t)1 << ((c + 1) / 2);
+    return (size_t)3 << (c / 2 - 1);
 }
 
 enum err_code observe_dk_pool_alloc(struct dk_day *d, uint32_t words, uint32_t *off, struct err *e)
 {
     unsigned c = pool_class(words);
-    size_t bytes = ((size_t)1 << c) * 4;
+    size_t bytes = class_words(c) * 4;
 
     if (c >= POOL_CLASSES)
         return err_set(e, ERR_LIMIT, "darknet: pool block of %u words too large", words);
@@ -77,7 +90,7 @@ static void pool_release(struct dk_day *d, uint32_t off, uint32_t words)
     d->freelist[c] = off;
 }
 
-/* Grows a block of `have` used words (capacity the next power of two) to hold `want`. */
+/* Grows a block of `have` used words (capacity: its size class) to hold `want`. */
 static enum err_code pool_grow(struct dk_day *d, uint32_t *off, uint32_t have, uint32_t want,
                                struct err *e)
 {
@@ -140,6 +153,7 @@ static void day_free(struct dk_day *d)
         return;
     vm_fini(&d->recs);
     vm_fini(&d->pool);
+    vm_fini(&d->v6);
     mem_free(d->slots);
     mem_free(d->ph);
     mem_free(d->geo);
@@ -147,7 +161,6 @@ static void day_free(struct dk_day *d)
     mem_free(d->asn_hours);
     observe_dk_kmap_fini(&d->geo_map);
     observe_dk_kmap_fini(&d->asn_map);
-    observe_dk_kmap_fini(&d->port_map);
     mem_free(d);
 }
 
@@ -165,6 +178,8 @@ static enum err_code day_new(int64_t day, struct dk_day **out, struct err *e)
     rc = vm_init(&d->recs, VM_RESERVE_RECS, e);
     if (rc == ERR_OK)
         rc = vm_init(&d->pool, VM_RESERVE_POOL, e);
+    if (rc == ERR_OK)
+        rc = vm_init(&d->v6, VM_RESERVE_V6, e);
     d->nslots = 1024;
     d->ph_cap = 1024;
     d->slots = mem_alloc(d->nslots * sizeof(*d->slots));
@@ -182,6 +197,11 @@ static enum err_code day_new(int64_t day, struct dk_day **out, struct err *e)
 }
 
 
+static inline uint32_t rec_hash(const struct dk_day *d, const struct dk_src *r)
+{
+    return r->hours & FLAG_V6 ? ip_hash(v6_at(d, r->key)) : v4_hash(r->key);
+}
+
 static enum err_code rehash(struct dk_day *d, struct err *e)
 {
     uint32_t n = d->nslots * 2;
@@ -191,7 +211,7 @@ static enum err_code rehash(struct dk_day *d, struct err *e)
         return err_set(e, ERR_NOMEM, "darknet: cannot grow source table");
     memset(ns, 0xff, (size_t)n * sizeof(*ns));
     for (uint32_t i = 0; i < d->nrecs; i++) {
-        uint32_t j = ip_hash(&rec_at(d, i)->ip) & (n - 1);
+        uint32_t j = rec_hash(d, rec_at(d, i)) & (n - 1);
         while (ns[j] != NO_REF)
             j = (j + 1) & (n - 1);
         ns[j] = i;
@@ -387,9 +407,12 @@ enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uin
     struct dk_src *r;
     enum err_code rc;
     uint32_t i;
+    bool v4 = ip16_is_v4(ip);
 
     if (((size_t)d->nrecs + 1) * sizeof(struct dk_src) > d->recs.reserved)
         return err_set(e, ERR_NOMEM, "darknet: too many sources in one day");
+    if (!v4 && d->v6.used + sizeof(*ip) > d->v6.reserved)
+        return err_set(e, ERR_NOMEM, "darknet: too many IPv6 sources in one day");
     if ((d->nrecs + 1) * 2 > d->nslots) {
         rc = rehash(d, e);
         if (rc != ERR_OK)
@@ -399,7 +422,14 @@ enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uin
         ;
     r = rec_at(d, d->nrecs);
     memset(r, 0, sizeof(*r));
-    r->ip = *ip;
+    if (v4) {
+        r->key = v4_of(ip);
+    } else {
+        r->key = (uint32_t)(d->v6.used / sizeof(*ip));
+        memcpy(d->v6.base + d->v6.used, ip, sizeof(*ip));
+        d->v6.used += sizeof(*ip);
+        r->hours = FLAG_V6;
+    }
     r->dref = NO_REF;
     r->pref = NO_REF;
     d->slots[i] = d->nrecs;
@@ -408,12 +438,26 @@ enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uin
     return ERR_OK;
 }
 
-/* Finds ip's record: linear probing over slots holding record indexes. */
-static inline uint32_t src_find(const struct dk_day *d, const struct ip16 *ip, uint32_t h)
+/* A packet's source as the aggregator looks it up: the IPv4 address, or the IPv6 one. */
+struct src_key {
+    const struct ip16 *ip;
+    uint32_t v4;
+    bool is_v4;
+};
+
+static inline bool rec_is(const struct dk_day *d, const struct dk_src *r, const struct src_key *k)
+{
+    if (k->is_v4)
+        return r->key == k->v4 && !(r->hours & FLAG_V6);
+    return (r->hours & FLAG_V6) && memcmp(v6_at(d, r->key)->b, k->ip->b, 16) == 0;
+}
+
+/* Finds a source's record: linear probing over slots holding record indexes. */
+static inline uint32_t src_find(const struct dk_day *d, const struct src_key *k, uint32_t h)
 {
     for (uint32_t i = h & (d->nslots - 1);; i = (i + 1) & (d->nslots - 1)) {
         uint32_t idx = d->slots[i];
-        if (idx == NO_REF || memcmp(rec_at(d, idx)->ip.b, ip->b, 16) == 0)
+        if (idx == NO_REF || rec_is(d, rec_at(d, idx), k))
             return idx;
     }
 }
@@ -523,67 +567,110 @@ enum err_code observe_dk_dst_insert(struct dk_day *d, struct dk_src *r, uint32_t
     return dk_dst_add(d, r, key, thr, e);
 }
 
-#define PORT_LINEAR 8 /* entries searched linearly; more go through day->port_map */
-
-static inline uint64_t port_key(uint32_t idx, uint16_t port, uint8_t cls)
+static inline struct dk_port_ent *port_block(const struct dk_day *d, const struct dk_src *r)
 {
-    return (uint64_t)idx << 19 | (uint64_t)cls << 16 | port;
+    return (struct dk_port_ent *)(void *)pool_at(d, r->pref);
 }
 
-static enum err_code port_append(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
-                                 uint8_t cls, struct dk_port_ent **out, struct err *e)
+static inline uint32_t port_hash(uint16_t port, uint8_t cls)
 {
-    struct dk_port_ent *pe;
-    enum err_code rc;
+    return ((uint32_t)cls << 16 | port) * 0x9e3779b1u;
+}
 
-    if (r->nport >= (1u << 19) - 1) /* cannot happen: 5 classes x 65536 ports */
-        return err_set(e, ERR_LIMIT, "darknet: too many (port, class) pairs for one source");
-    rc = pool_grow(d, &r->pref, r->nport * DK_PORT_WORDS, (r->nport + 1u) * DK_PORT_WORDS, e);
+/* The slot of (port, cls) in a table of `slots` slots: its entry, or the empty slot where
+ * it belongs. */
+static inline struct dk_port_ent *port_probe(struct dk_port_ent *t, uint32_t slots,
+                                             uint16_t port, uint8_t cls)
+{
+    uint32_t i = port_hash(port, cls) >> (32 - __builtin_ctz(slots));
+
+    while (t[i].cls != PORT_EMPTY && (t[i].port != port || t[i].cls != cls))
+        i = (i + 1) & (slots - 1);
+    return &t[i];
+}
+
+/* Moves r's pool entries into a table sized for nport entries. */
+static enum err_code port_rehash(struct dk_day *d, struct dk_src *r, uint32_t nport,
+                                 struct err *e)
+{
+    uint32_t ns = port_slots(nport), os = r->nport > 1 ? port_slots(r->nport) : 0, off;
+    struct dk_port_ent *t;
+    enum err_code rc = observe_dk_pool_alloc(d, ns * DK_PORT_WORDS, &off, e);
+
     if (rc != ERR_OK)
         return rc;
-    pe = ports_of(d, r);
-    if (r->nport == PORT_LINEAR) /* switching to the map: index what is there */
-        for (uint32_t i = 0; i < r->nport && rc == ERR_OK; i++)
-            rc = observe_dk_kmap_put(&d->port_map, port_key(idx, pe[i].port, pe[i].cls), i, e);
-    if (rc == ERR_OK && r->nport >= PORT_LINEAR)
-        rc = observe_dk_kmap_put(&d->port_map, port_key(idx, port, cls), r->nport, e);
-    if (rc != ERR_OK)
-        return rc;
-    pe += r->nport++;
-    *pe = (struct dk_port_ent){port, cls, 0, 0, 0, UINT32_MAX};
-    *out = pe;
+    t = (struct dk_port_ent *)(void *)pool_at(d, off);
+    for (uint32_t i = 0; i < ns; i++)
+        t[i] = (struct dk_port_ent){0, PORT_EMPTY, 0, 0, 0};
+    for (uint32_t i = 0; i < os; i++) {
+        const struct dk_port_ent *o = port_block(d, r) + i;
+        if (o->cls != PORT_EMPTY)
+            *port_probe(t, ns, o->port, o->cls) = *o;
+    }
+    if (os > 0)
+        pool_release(d, r->pref, os * DK_PORT_WORDS);
+    r->pref = off;
     return ERR_OK;
 }
 
-/* Finds or adds source idx's (port, class) entry; *fresh says it was added. */
-static enum err_code port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
-                                uint8_t cls, struct dk_port_ent **out, bool *fresh,
-                                struct err *e)
+/* Adds (port, cls), known to be absent, as r's next entry. */
+static enum err_code port_insert(struct dk_day *d, struct dk_src *r, uint16_t port, uint8_t cls,
+                                 struct dk_port_ent **out, struct err *e)
 {
-    struct dk_port_ent *pe = r->nport ? ports_of(d, r) : NULL;
-    uint32_t at;
+    uint32_t n = r->nport;
+    enum err_code rc = ERR_OK;
 
+    if (n >= (1u << 19) - 1) /* cannot happen: 5 classes x 65536 ports */
+        return err_set(e, ERR_LIMIT, "darknet: too many (port, class) pairs for one source");
+    if (n == 0) {
+        *out = &r->p0;
+    } else if (n < PORT_LINEAR) {
+        rc = pool_grow(d, &r->pref, (n - 1) * DK_PORT_WORDS, n * DK_PORT_WORDS, e);
+        *out = port_block(d, r) + (n - 1);
+    } else {
+        if (n == PORT_LINEAR || port_slots(n + 1) != port_slots(n))
+            rc = port_rehash(d, r, n + 1, e);
+        *out = port_probe(port_block(d, r), port_slots(n + 1), port, cls);
+    }
+    if (rc != ERR_OK)
+        return rc;
+    **out = (struct dk_port_ent){port, cls, 0, 0, 0};
+    r->nport = n + 1;
+    return ERR_OK;
+}
+
+/* Finds or adds r's (port, class) entry; *fresh says it was added. */
+static enum err_code port_entry(struct dk_day *d, struct dk_src *r, uint16_t port, uint8_t cls,
+                                struct dk_port_ent **out, bool *fresh, struct err *e)
+{
     *fresh = false;
+    if (r->nport > 0 && r->p0.port == port && r->p0.cls == cls) {
+        *out = &r->p0;
+        return ERR_OK;
+    }
     if (r->nport > PORT_LINEAR) {
-        if (kmap_get(&d->port_map, port_key(idx, port, cls), &at)) {
-            *out = &pe[at];
+        struct dk_port_ent *pe = port_probe(port_block(d, r), port_slots(r->nport), port, cls);
+        if (pe->cls != PORT_EMPTY) {
+            *out = pe;
             return ERR_OK;
         }
-    } else {
-        for (uint32_t i = 0; i < r->nport; i++)
+    } else if (r->nport > 1) {
+        struct dk_port_ent *pe = port_block(d, r);
+        for (uint32_t i = 0; i + 1 < r->nport; i++)
             if (pe[i].port == port && pe[i].cls == cls) {
                 *out = &pe[i];
                 return ERR_OK;
             }
     }
     *fresh = true;
-    return port_append(d, r, idx, port, cls, out, e);
+    return port_insert(d, r, port, cls, out, e);
 }
 
 static enum err_code new_source(struct dk_agg *a, struct dk_day *d, const struct ip16 *ip,
-                                uint32_t h, uint32_t *idx, struct err *e)
+                                uint32_t h, uint32_t toff, uint32_t *idx, struct err *e)
 {
     struct geo_info gi = {"ZZ", 0};
+    struct dk_src *r;
     uint32_t g;
     enum err_code rc;
 
@@ -592,73 +679,90 @@ static enum err_code new_source(struct dk_agg *a, struct dk_day *d, const struct
     rc = observe_dk_geo_index(d, &gi, &g, e);
     if (rc == ERR_OK)
         rc = observe_dk_src_insert(d, ip, h, idx, e);
-    if (rc == ERR_OK)
-        rec_at(d, *idx)->geo = g;
-    return rc;
+    if (rc != ERR_OK)
+        return rc;
+    r = rec_at(d, *idx);
+    r->geo = g;
+    r->first_off = r->last_off = toff;
+    return ERR_OK;
 }
 
-/* Applies one packet to day d. */
-static enum err_code day_add(struct dk_agg *a, struct dk_day *d, int64_t ts, unsigned hour,
-                             const struct pkt *p, uint32_t hsh, struct err *e)
+static inline struct ph_ent *ph_find(const struct dk_day *d, uint32_t key)
 {
-    uint32_t idx = src_find(d, &p->src, hsh);
-    uint32_t hbit = 1u << hour, key, toff;
+    struct ph_ent *ph = &d->ph[ph_hash(key) & (d->ph_cap - 1)];
+
+    return ph->key == key ? ph : NULL;
+}
+
+/* Applies one packet to day d; toff: seconds into the day. */
+static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff,
+                             const struct pkt *p, const struct src_key *k, uint32_t hsh,
+                             struct err *e)
+{
+    uint32_t idx = src_find(d, k, hsh), hour = toff / 3600;
+    uint32_t hbit = 1u << hour, key = hour << 24 | (uint32_t)p->cls << 16 | p->port;
+    uint64_t bytes;
     struct dk_src *r;
-    struct dk_port_ent *pe = NULL;
-    struct ph_ent *ph = NULL;
+    struct dk_port_ent *pe;
+    struct ph_ent *ph;
+    struct hour_cnt *cch, *ach;
     const struct geo_ent *g;
     bool fresh = false;
     enum err_code rc;
 
     if (idx == NO_REF) {
-        rc = new_source(a, d, &p->src, hsh, &idx, e);
+        rc = new_source(a, d, &p->src, hsh, toff, &idx, e);
         if (rc != ERR_OK)
             return rc;
     }
     r = rec_at(d, idx);
-    toff = (uint32_t)(ts - d->day * 86400);
-    if (r->pk[0] + r->pk[1] + r->pk[2] + r->pk[3] + r->pk[4] == 0)
-        r->first_off = r->last_off = toff;
     if (toff < r->first_off)
         r->first_off = toff;
     if (toff > r->last_off)
         r->last_off = toff;
     r->pk[p->cls]++;
-    r->bytes = r->bytes <= DK_BYTES_MAX - p->ip_len ? r->bytes + p->ip_len : DK_BYTES_MAX;
+    bytes = r->bytes + p->ip_len;
+    r->bytes = bytes < DK_BYTES_MAX ? bytes : DK_BYTES_MAX;
     g = &d->geo[r->geo];
-    d->cc_hours[g->cc * 24 + hour].packets++;
-    d->cc_hours[g->cc * 24 + hour].dirty = 1;
-    d->asn_hours[g->asn_idx * 24 + hour].packets++;
-    d->asn_hours[g->asn_idx * 24 + hour].dirty = 1;
+    cch = &d->cc_hours[g->cc * 24 + hour];
+    ach = &d->asn_hours[g->asn_idx * 24 + hour];
+    cch->packets++;
+    cch->dirty = 1;
+    ach->packets++;
+    ach->dirty = 1;
     if (!(r->hours & hbit)) {
-        d->cc_hours[g->cc * 24 + hour].sources++;
-        d->asn_hours[g->asn_idx * 24 + hour].sources++;
+        cch->sources++;
+        ach->sources++;
     }
     r->hours |= hbit | FLAG_DIRTY;
     rc = dk_dst_add(d, r, dst_key(&p->dst), a->o.scanner_threshold, e);
-    pe = r->nport ? ports_of(d, r) : NULL;
-    if (rc == ERR_OK && (pe == NULL || pe->port != p->port || pe->cls != p->cls))
-        rc = port_entry(d, r, idx, p->port, p->cls, &pe, &fresh, e); /* not the first entry */
     if (rc != ERR_OK)
         return rc;
-    key = hour << 24 | (uint32_t)p->cls << 16 | p->port;
-    if (pe->ph_slot < d->ph_cap && d->ph[pe->ph_slot].key == key) {
-        ph = &d->ph[pe->ph_slot]; /* same hour as this entry's last packet */
+    if (r->nport > 0 && r->p0.port == p->port && r->p0.cls == p->cls) {
+        pe = &r->p0;
     } else {
+        rc = port_entry(d, r, p->port, p->cls, &pe, &fresh, e);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    ph = ph_find(d, key);
+    if (ph == NULL) {
         rc = ph_get(d, key, &ph, e);
         if (rc != ERR_OK)
             return rc;
-        pe->ph_slot = (uint32_t)(ph - d->ph);
     }
     ph->packets++;
     ph->bytes += p->ip_len;
     ph->dirty = 1;
-    if (fresh)
-        ph->new_sources++;
-    if (!(pe->hours & hbit))
-        ph->sources++;
+    ph->new_sources += fresh;
+    ph->sources += !(pe->hours & hbit);
     pe->hours |= hbit;
     pe->count++;
+    if (pe != &r->p0 && pe->count > r->p0.count && r->nport <= PORT_LINEAR) {
+        struct dk_port_ent t = r->p0; /* keep the busiest entry in the record */
+        r->p0 = *pe;
+        *pe = t;
+    }
     return ERR_OK;
 }
 
@@ -674,11 +778,10 @@ enum err_code observe_dk_ph_get(struct dk_day *d, uint32_t key, struct ph_ent **
     return ph_get(d, key, out, e);
 }
 
-enum err_code observe_dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
-                                    uint8_t cls, struct dk_port_ent **out, bool *fresh,
-                                    struct err *e)
+enum err_code observe_dk_port_entry(struct dk_day *d, struct dk_src *r, uint16_t port, uint8_t cls,
+                                    struct dk_port_ent **out, bool *fresh, struct err *e)
 {
-    return port_entry(d, r, idx, port, cls, out, fresh, e);
+    return port_entry(d, r, port, cls, out, fresh, e);
 }
 
 /* ---- the aggregator --------------------------------------------------------------- */
@@ -762,8 +865,20 @@ static enum err_code switch_day(struct dk_agg *a, int64_t day, struct err *e)
     return ERR_OK;
 }
 
-static enum err_code add_hashed(struct dk_agg *a, int64_t ts, const struct pkt *p, uint32_t h,
-                                struct err *e)
+static inline void src_key_of(const struct pkt *p, struct src_key *k)
+{
+    k->ip = &p->src;
+    k->is_v4 = ip16_is_v4(&p->src);
+    k->v4 = k->is_v4 ? v4_of(&p->src) : 0;
+}
+
+static inline uint32_t src_key_hash(const struct src_key *k)
+{
+    return k->is_v4 ? v4_hash(k->v4) : ip_hash(k->ip);
+}
+
+static enum err_code add_hashed(struct dk_agg *a, int64_t ts, const struct pkt *p,
+                                const struct src_key *k, uint32_t h, struct err *e)
 {
     uint64_t off;
 
@@ -776,50 +891,73 @@ static enum err_code add_hashed(struct dk_agg *a, int64_t ts, const struct pkt *
             return rc;
         off = (uint64_t)(ts - a->cur->day * 86400);
     }
-    return day_add(a, a->cur, ts, (unsigned)(off / 3600), p, h, e);
+    return day_add(a, a->cur, (uint32_t)off, p, k, h, e);
 }
 
 enum err_code observe_dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt *p, struct err *e)
 {
-    return add_hashed(a, ts, p, ip_hash(&p->src), e);
+    struct src_key k;
+
+    src_key_of(p, &k);
+    return add_hashed(a, ts, p, &k, src_key_hash(&k), e);
 }
 
 /* Software pipeline distances (packets ahead of the one being applied): a packet's
- * bucket is prefetched first, its record PF_REC packets later, the record's pool blocks
- * and ASN counters PF_POOL later, and it is applied PF_APPLY later. Each step issues one
- * prefetch per packet, so about a dozen misses are in flight at any time. */
+ * slot and (hour, port, class) counter are prefetched first, its record PF_REC packets
+ * later, the record's pool blocks and ASN counters PF_POOL later, and it is applied
+ * PF_APPLY later. */
+#ifndef PF_REC
 #define PF_REC   6
 #define PF_POOL  12
 #define PF_APPLY 18
+#endif
 
-static inline void pf_record(const struct dk_day *d, uint32_t h)
+static inline __attribute__((always_inline)) void pf_first(const struct dk_day *d, int64_t ts, const struct pkt *p, uint32_t h)
+{
+    uint64_t off = (uint64_t)(ts - d->day * 86400);
+
+    __builtin_prefetch(&d->slots[h & (d->nslots - 1)]);
+    if (off < 86400) {
+        uint32_t key = (uint32_t)(off / 3600) << 24 | (uint32_t)p->cls << 16 | p->port;
+        __builtin_prefetch(&d->ph[ph_hash(key) & (d->ph_cap - 1)], 1);
+    }
+}
+
+static inline __attribute__((always_inline)) void pf_record(const struct dk_day *d, uint32_t h)
 {
     uint32_t idx = d->slots[h & (d->nslots - 1)];
 
     if (idx != NO_REF)
-        __builtin_prefetch(rec_at(d, idx));
+        __builtin_prefetch(rec_at(d, idx), 1);
 }
 
-static inline void pf_pool(const struct dk_day *d, int64_t ts, const struct pkt *p, uint32_t h)
+static inline __attribute__((always_inline)) void pf_pool(const struct dk_day *d, int64_t ts, const struct pkt *p,
+                           const struct src_key *k, uint32_t h)
 {
     uint32_t idx = d->slots[h & (d->nslots - 1)];
     const struct dk_src *r;
-    int64_t hour;
+    uint64_t hour;
 
-    if (idx == NO_REF)
+    if (idx == NO_REF || !k->is_v4)
         return;
     r = rec_at(d, idx);
-    if (memcmp(r->ip.b, p->src.b, 16) != 0)
+    if (r->key != k->v4 || (r->hours & FLAG_V6))
         return;
-    if (r->nport > 0)
-        __builtin_prefetch(pool_at(d, r->pref), 1);
+    if (r->nport > 1 && (r->p0.port != p->port || r->p0.cls != p->cls)) {
+        const uint32_t *b = pool_at(d, r->pref);
+        if (r->nport > PORT_LINEAR) {
+            uint32_t slots = port_slots(r->nport);
+            b += DK_PORT_WORDS * (port_hash(p->port, p->cls) >> (32 - __builtin_ctz(slots)));
+        }
+        __builtin_prefetch(b, 1);
+        __builtin_prefetch(b + 16, 1);
+    }
     if (r->ndst > 1) {
         __builtin_prefetch(pool_at(d, r->dref), 1);
-        if (r->hours & FLAG_HLL)
-            __builtin_prefetch(pool_at(d, r->dref) + 16, 1);
+        __builtin_prefetch(pool_at(d, r->dref) + 16, 1);
     }
-    hour = (ts - d->day * 86400) / 3600;
-    if (hour >= 0 && hour < 24)
+    hour = (uint64_t)(ts - d->day * 86400) / 3600;
+    if (hour < 24)
         __builtin_prefetch(&d->asn_hours[d->geo[r->geo].asn_idx * 24 + hour], 1);
 }
 
@@ -827,29 +965,32 @@ enum err_code observe_dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, cons
                                        size_t n, struct err *e)
 {
     uint32_t h[DK_BATCH];
+    struct src_key k[DK_BATCH];
 
     while (n > 0) {
-        size_t k = n < DK_BATCH ? n : DK_BATCH;
-        for (size_t i = 0; i < k; i++)
-            h[i] = ip_hash(&p[i].src);
-        for (size_t i = 0; i < k + PF_APPLY; i++) {
+        size_t m = n < DK_BATCH ? n : DK_BATCH;
+        for (size_t i = 0; i < m; i++) {
+            src_key_of(&p[i], &k[i]);
+            h[i] = src_key_hash(&k[i]);
+        }
+        for (size_t i = 0; i < m + PF_APPLY; i++) {
             const struct dk_day *d = a->cur;
-            if (d != NULL && i < k)
-                __builtin_prefetch(&d->slots[h[i] & (d->nslots - 1)]);
-            if (d != NULL && i >= PF_REC && i - PF_REC < k)
+            if (d != NULL && i < m)
+                pf_first(d, ts[i], &p[i], h[i]);
+            if (d != NULL && i >= PF_REC && i - PF_REC < m)
                 pf_record(d, h[i - PF_REC]);
-            if (d != NULL && i >= PF_POOL && i - PF_POOL < k)
-                pf_pool(d, ts[i - PF_POOL], &p[i - PF_POOL], h[i - PF_POOL]);
+            if (d != NULL && i >= PF_POOL && i - PF_POOL < m)
+                pf_pool(d, ts[i - PF_POOL], &p[i - PF_POOL], &k[i - PF_POOL], h[i - PF_POOL]);
             if (i >= PF_APPLY) {
                 size_t j = i - PF_APPLY;
-                enum err_code rc = add_hashed(a, ts[j], &p[j], h[j], e);
+                enum err_code rc = add_hashed(a, ts[j], &p[j], &k[j], h[j], e);
                 if (rc != ERR_OK)
                     return rc;
             }
         }
-        ts += k;
-        p += k;
-        n -= k;
+        ts += m;
+        p += m;
+        n -= m;
     }
     return ERR_OK;
 }
@@ -874,8 +1015,7 @@ size_t observe_dk_agg_memory(const struct dk_agg *a, size_t *per_source)
         const struct dk_day *d = a->days[i];
         if (d == NULL)
             continue;
-        src += d->recs.used + d->pool.used + (size_t)d->nslots * 4 +
-               (size_t)d->port_map.cap * 12;
+        src += d->recs.used + d->pool.used + d->v6.used + (size_t)d->nslots * 4;
         n += sizeof(*d) + (size_t)d->ph_cap * sizeof(struct ph_ent) +
              (size_t)d->geo_cap * sizeof(*d->geo) +
              (size_t)d->asn_cap * (4 + 24 * sizeof(struct hour_cnt)) +

@@ -10,13 +10,15 @@
 
 #define VM_RESERVE_RECS (8ULL << 30) /* address space reserved per array */
 #define VM_RESERVE_POOL (16ULL << 30)
+#define VM_RESERVE_V6   (4ULL << 30)
 #define NO_REF          UINT32_MAX
 #define FLAG_DIRTY      (1u << 24)
 #define FLAG_HLL        (1u << 25)
+#define FLAG_V6         (1u << 26) /* dk_src.key indexes day->v6 */
 #define HOURS_MASK      0xffffffu
 #define NCC             (26 * 26)
 #define CC_ZZ           (25 * 26 + 25)
-#define POOL_CLASSES    24
+#define POOL_CLASSES    48 /* block sizes 1, 2, 3, 4, 6, 8, 12, 16, ... words */
 #define STATE_VERSION   1
 #define STATE_HDR       12
 
@@ -27,38 +29,38 @@ struct vmarr {
     size_t used, reserved; /* bytes */
 };
 
-
 /* ---- records -------------------------------------------------------------------- */
 
-/* One source of one day: 64 bytes, one cache line (records are 64-byte aligned). */
-struct dk_src {
-    struct ip16 ip;
-    uint32_t pk[DK_NCLASS]; /* packets per class */
-    uint32_t hours;         /* bits 0-23 active hours; FLAG_DIRTY, FLAG_HLL */
-    uint32_t dref;          /* ndst == 1: the key itself; else pool offset */
-    uint32_t pref;          /* pool offset of port entries */
-    uint64_t bytes : 40;    /* saturates at DK_BYTES_MAX */
-    uint64_t ndst : 7;      /* exact count while not FLAG_HLL (<= DK_THRESHOLD_MAX + 1) */
-    uint64_t first_off : 17; /* first and last packet, seconds into the day */
-    uint64_t last_off : 17;
-    uint64_t nport : 19; /* (port, class) entries: at most 5 x 65536 */
-    uint64_t geo : 20;   /* index into day->geo */
-};
-_Static_assert(sizeof(struct dk_src) == 64, "a source record is one cache line");
-#define DK_BYTES_MAX ((UINT64_C(1) << 40) - 1)
-#define DK_GEO_MAX   (1u << 20)
-
-/* One (port, class) entry of a source: 4 pool words, so entry arrays fill their
- * power-of-two blocks exactly. */
+/* One (port, class) entry of a source: its packets and the hours it was active. */
 struct dk_port_ent {
     uint16_t port;
     uint8_t cls;
     uint8_t pad;
     uint32_t count;
     uint32_t hours;
-    uint32_t ph_slot; /* hint: where its (hour, port, class) counter was last found */
 };
-#define DK_PORT_WORDS 4
+#define DK_PORT_WORDS 3
+
+/* One source of one day: 64 bytes, one cache line (records are 64-byte aligned). The
+ * fields every packet touches come first; the source's busiest (port, class) entry lives
+ * in the record, the others in a pool block, so most packets touch no other memory. */
+struct dk_src {
+    uint32_t key;           /* IPv4 address (host order); with FLAG_V6, index into day->v6 */
+    uint32_t pk[DK_NCLASS]; /* packets per class */
+    uint32_t hours;         /* bits 0-23 active hours; FLAG_DIRTY, FLAG_HLL, FLAG_V6 */
+    uint32_t dref;          /* ndst == 1: the key itself; else pool offset */
+    uint32_t pref;          /* pool offset of entries 1..nport-1 */
+    struct dk_port_ent p0;  /* entry 0: the busiest entry (promoted as counts change) */
+    uint64_t bytes : 40;    /* saturates at DK_BYTES_MAX */
+    uint64_t last_off : 17; /* last and first packet, seconds into the day */
+    uint64_t ndst : 7;      /* exact count while not FLAG_HLL (<= DK_THRESHOLD_MAX + 1) */
+    uint64_t first_off : 17;
+    uint64_t nport : 19; /* (port, class) entries: at most 5 x 65536 */
+    uint64_t geo : 20;   /* index into day->geo */
+};
+_Static_assert(sizeof(struct dk_src) == 64, "a source record is one cache line");
+#define DK_BYTES_MAX ((UINT64_C(1) << 40) - 1)
+#define DK_GEO_MAX   (1u << 20)
 
 struct ph_ent { /* (hour, port, class) counters */
     uint32_t key; /* hour << 24 | cls << 16 | port; 0xffffffff empty */
@@ -91,6 +93,7 @@ struct dk_day {
     uint32_t nrecs;
     uint32_t *slots;  /* open addressing, linear probing: record index or NO_REF */
     uint32_t nslots;  /* power of two, at least twice the records */
+    struct vmarr v6;  /* struct ip16 of the IPv6 sources */
     struct vmarr pool;  /* u32 words */
     uint32_t freelist[POOL_CLASSES];
     struct ph_ent *ph;
@@ -101,7 +104,6 @@ struct dk_day {
     struct hour_cnt *asn_hours; /* [asn_idx * 24 + h] */
     uint32_t nasn, asn_cap;
     struct kmap geo_map, asn_map;
-    struct kmap port_map; /* (source, class, port) -> entry, for sources with many entries */
     struct hour_cnt cc_hours[NCC * 24];
 };
 
@@ -125,15 +127,80 @@ static inline uint32_t *pool_at(const struct dk_day *d, uint32_t off)
     return (uint32_t *)(void *)d->pool.base + off;
 }
 
-static inline struct dk_port_ent *ports_of(const struct dk_day *d, const struct dk_src *r)
+/* A source's (port, class) entries: entry 0 lives in the record; the others in a pool
+ * block, a dense list while the source has at most PORT_LINEAR entries, then an
+ * open-addressing table of 3-word slots (load <= 3/4, at least 16 slots; an empty slot
+ * has cls PORT_EMPTY). */
+#define PORT_LINEAR 8
+#define PORT_EMPTY  0xff
+
+/* Slots of the pool block of a source with nport entries (nport >= 1). */
+static inline uint32_t port_slots(uint32_t nport)
 {
-    return (struct dk_port_ent *)(void *)pool_at(d, r->pref);
+    uint32_t others = nport - 1, need;
+
+    if (nport <= PORT_LINEAR)
+        return others;
+    need = (others * 4 + 2) / 3;
+    return need <= 16 ? 16 : 1u << (32 - __builtin_clz(need - 1));
+}
+
+/* Number of slots to visit for every entry of r: slot 0 is the record's own entry. */
+static inline uint32_t port_nslots(const struct dk_src *r)
+{
+    return r->nport ? port_slots(r->nport) + 1 : 0;
+}
+
+/* Slot s (< port_nslots(r)) of r's entries; NULL for an empty slot of a table. */
+static inline struct dk_port_ent *port_slot(const struct dk_day *d, const struct dk_src *r,
+                                            uint32_t s)
+{
+    struct dk_port_ent *pe;
+
+    if (s == 0)
+        return (struct dk_port_ent *)(uintptr_t)&r->p0;
+    pe = (struct dk_port_ent *)(void *)pool_at(d, r->pref) + (s - 1);
+    return pe->cls == PORT_EMPTY ? NULL : pe;
+}
+
+static inline const struct ip16 *v6_at(const struct dk_day *d, uint32_t i)
+{
+    return (const struct ip16 *)(void *)d->v6.base + i;
+}
+
+/* The source address of record r. */
+static inline void src_ip(const struct dk_day *d, const struct dk_src *r, struct ip16 *out)
+{
+    if (r->hours & FLAG_V6) {
+        *out = *v6_at(d, r->key);
+        return;
+    }
+    memset(out->b, 0, 10);
+    out->b[10] = out->b[11] = 0xff;
+    out->b[12] = (uint8_t)(r->key >> 24);
+    out->b[13] = (uint8_t)(r->key >> 16);
+    out->b[14] = (uint8_t)(r->key >> 8);
+    out->b[15] = (uint8_t)r->key;
+}
+
+static inline uint32_t v4_of(const struct ip16 *ip)
+{
+    return (uint32_t)ip->b[12] << 24 | (uint32_t)ip->b[13] << 16 | (uint32_t)ip->b[14] << 8 |
+           ip->b[15];
+}
+
+static inline uint32_t v4_hash(uint32_t v4)
+{
+    uint64_t h = ((uint64_t)v4 ^ 0x5bd1e9955bd1e995ULL) * 0x9e3779b97f4a7c15ULL;
+    return (uint32_t)((h ^ h >> 31) * 0xff51afd7ed558ccdULL >> 32);
 }
 
 static inline uint32_t ip_hash(const struct ip16 *ip)
 {
     uint64_t a, b, h;
 
+    if (ip16_is_v4(ip))
+        return v4_hash(v4_of(ip));
     memcpy(&a, ip->b, 8);
     memcpy(&b, ip->b + 8, 8);
     h = (a ^ 0x9e3779b97f4a7c15ULL) * 0xff51afd7ed558ccdULL ^ b * 0xc4ceb9fe1a85ec53ULL;
@@ -157,9 +224,8 @@ enum err_code observe_dk_pool_alloc(struct dk_day *d, uint32_t words, uint32_t *
 enum err_code observe_dk_dst_insert(struct dk_day *d, struct dk_src *r, uint32_t key, uint32_t thr,
                                     struct err *e);
 /* Finds or adds source idx's (port, class) entry; *fresh says it was added. */
-enum err_code observe_dk_port_entry(struct dk_day *d, struct dk_src *r, uint32_t idx, uint16_t port,
-                                    uint8_t cls, struct dk_port_ent **out, bool *fresh,
-                                    struct err *e);
+enum err_code observe_dk_port_entry(struct dk_day *d, struct dk_src *r, uint16_t port, uint8_t cls,
+                                    struct dk_port_ent **out, bool *fresh, struct err *e);
 
 /* darknet_store.c: loads day d's stored state; writes what changed since the last flush. */
 enum err_code observe_dk_day_load(struct dk_agg *a, struct dk_day *d, struct err *e);

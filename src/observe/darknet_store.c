@@ -38,13 +38,20 @@ static uint32_t get_u32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static int cmp_state_ent(const void *x, const void *y)
+{
+    const uint8_t *a = x, *b = y;
+    uint32_t ka = (uint32_t)get_u16(a) << 8 | a[2], kb = (uint32_t)get_u16(b) << 8 | b[2];
+
+    return ka < kb ? -1 : ka > kb;
+}
+
 static enum err_code state_encode(const struct dk_day *d, const struct dk_src *r, struct buf *b,
                                   struct err *e)
 {
     bool hll = (r->hours & FLAG_HLL) != 0;
     size_t dbytes = hll ? DK_HLL_BYTES : (size_t)r->ndst * 4;
     size_t n = STATE_HDR + dbytes + (size_t)r->nport * 11;
-    const struct dk_port_ent *pe = r->nport ? ports_of(d, r) : NULL;
     uint8_t *p;
     enum err_code rc = buf_resize(b, n, e);
 
@@ -65,17 +72,23 @@ static enum err_code state_encode(const struct dk_day *d, const struct dk_src *r
         for (uint32_t i = 0; i < r->ndst; i++)
             put_u32(p + 4 * i, pool_at(d, r->dref)[i]);
     p += dbytes;
-    for (uint32_t i = 0; i < r->nport; i++, p += 11) {
-        put_u16(p, pe[i].port);
-        p[2] = pe[i].cls;
-        put_u32(p + 3, pe[i].count);
-        put_u32(p + 7, pe[i].hours);
+    for (uint32_t i = 0, ns = port_nslots(r); i < ns; i++) {
+        const struct dk_port_ent *pe = port_slot(d, r, i);
+        if (pe == NULL)
+            continue;
+        put_u16(p, pe->port);
+        p[2] = pe->cls;
+        put_u32(p + 3, pe->count);
+        put_u32(p + 7, pe->hours);
+        p += 11;
     }
+    if (r->nport > 1) /* in (port, class) order: the same state gives the same blob */
+        qsort(b->data + STATE_HDR + dbytes, r->nport, 11, cmp_state_ent);
     return ERR_OK;
 }
 
 /* Rebuilds r's destination set and port entries from a stored blob. */
-static enum err_code state_decode(struct dk_day *d, struct dk_src *r, uint32_t idx,
+static enum err_code state_decode(struct dk_day *d, struct dk_src *r,
                                   const uint8_t *s, size_t n, uint32_t thr, struct err *e)
 {
     uint32_t ndst, nport;
@@ -113,7 +126,7 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r, uint32_t i
         bool fresh;
         if (s[2] >= DK_NCLASS)
             return err_set(e, ERR_PARSE, "darknet: stored source state has a bad class");
-        rc = observe_dk_port_entry(d, r, idx, get_u16(s), s[2], &pe, &fresh, e);
+        rc = observe_dk_port_entry(d, r, get_u16(s), s[2], &pe, &fresh, e);
         if (rc != ERR_OK)
             return rc;
         pe->count = get_u32(s + 3);
@@ -159,8 +172,8 @@ static enum err_code load_src(void *ctx, const struct store_dk_src *row, struct 
                        (long long)d->day);
     r->first_off = (uint32_t)(row->first_seen - d->day * 86400);
     r->last_off = (uint32_t)(row->last_seen - d->day * 86400);
-    r->hours = row->hours & HOURS_MASK;
-    return state_decode(d, r, idx, row->state, row->state_len, c->a->o.scanner_threshold, e);
+    r->hours = (r->hours & FLAG_V6) | (row->hours & HOURS_MASK);
+    return state_decode(d, r, row->state, row->state_len, c->a->o.scanner_threshold, e);
 }
 
 static enum err_code load_port(void *ctx, const struct store_dk_port *row, struct err *e)
@@ -268,28 +281,31 @@ static enum err_code top_entries(struct dk_agg *a, const struct dk_day *d, const
                                  struct dk_port_ent *top, size_t *ntop, uint32_t *distinct,
                                  struct err *e)
 {
-    const struct dk_port_ent *pe = ports_of(d, r);
-    size_t n = r->nport, k = 0;
+    struct dk_port_ent small[32], *pe = small;
+    size_t n = 0, k = 0;
 
-    if (n > 32) {
-        size_t bytes = n * sizeof(*pe);
-        uint16_t *ports;
-        struct dk_port_ent *ents;
-        enum err_code rc = buf_resize(&a->scratch, bytes + n * sizeof(uint16_t), e);
+    if (r->nport > 32) {
+        enum err_code rc = buf_resize(&a->scratch, r->nport * (sizeof(*pe) + 2), e);
         if (rc != ERR_OK)
             return rc;
-        ents = (struct dk_port_ent *)(void *)a->scratch.data;
-        ports = (uint16_t *)(void *)(a->scratch.data + bytes);
-        memcpy(ents, pe, bytes);
+        pe = (struct dk_port_ent *)(void *)a->scratch.data;
+    }
+    for (uint32_t s = 0, ns = port_nslots(r); s < ns; s++) {
+        const struct dk_port_ent *x = port_slot(d, r, s);
+        if (x != NULL)
+            pe[n++] = *x;
+    }
+    if (n > 32) {
+        uint16_t *ports = (uint16_t *)(void *)(a->scratch.data + n * sizeof(*pe));
         for (size_t i = 0; i < n; i++)
-            ports[i] = ents[i].port;
+            ports[i] = pe[i].port;
         qsort(ports, n, sizeof(*ports), cmp_u16);
         *distinct = 1;
         for (size_t i = 1; i < n; i++)
             *distinct += ports[i] != ports[i - 1];
-        qsort(ents, n, sizeof(*ents), cmp_ent_count);
+        qsort(pe, n, sizeof(*pe), cmp_ent_count);
         *ntop = n < DK_TOP_PORTS ? n : DK_TOP_PORTS;
-        memcpy(top, ents, *ntop * sizeof(*top));
+        memcpy(top, pe, *ntop * sizeof(*top));
         return ERR_OK;
     }
     *distinct = 0;
@@ -354,7 +370,7 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
     enum err_code rc;
 
     memset(&row, 0, sizeof(row));
-    row.src = r->ip;
+    src_ip(d, r, &row.src);
     row.day = d->day;
     row.seq = seq;
     row.bytes = r->bytes;
@@ -370,7 +386,7 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
         row.dsts = (uint64_t)(est + 0.5);
         if (row.dsts <= a->o.scanner_threshold)
             row.dsts = a->o.scanner_threshold + 1u; /* the exact set overflowed */
-        uint64_t space = ip16_is_v4(&r->ip) ? a->o.space4 : a->o.space6;
+        uint64_t space = r->hours & FLAG_V6 ? a->o.space6 : a->o.space4;
         if (space > 0 && row.dsts > space)
             row.dsts = space; /* an estimate never exceeds the darknet */
     } else {
@@ -431,10 +447,13 @@ static enum err_code flush_port_days(struct dk_agg *a, struct dk_day *d, struct 
     buf_init(&acc, (size_t)1 << 30);
     for (uint32_t i = 0; i < d->nrecs && rc == ERR_OK; i++) {
         const struct dk_src *r = rec_at(d, i);
-        const struct dk_port_ent *pe = r->nport ? ports_of(d, r) : NULL;
-        for (uint32_t j = 0; j < r->nport && rc == ERR_OK; j++) {
-            uint64_t key = (uint64_t)pe[j].cls << 16 | pe[j].port, *v;
+        for (uint32_t j = 0, ns = port_nslots(r); j < ns && rc == ERR_OK; j++) {
+            const struct dk_port_ent *pe = port_slot(d, r, j);
+            uint64_t key, *v;
             uint32_t slot;
+            if (pe == NULL)
+                continue;
+            key = (uint64_t)pe->cls << 16 | pe->port;
             if (!observe_dk_kmap_get(&m, key, &slot)) {
                 slot = n++;
                 rc = observe_dk_kmap_put(&m, key, slot, e);
@@ -445,7 +464,7 @@ static enum err_code flush_port_days(struct dk_agg *a, struct dk_day *d, struct 
                 memset(acc.data + (size_t)slot * 16, 0, 16);
             }
             v = (uint64_t *)(void *)(acc.data + (size_t)slot * 16);
-            v[0] += pe[j].count;
+            v[0] += pe->count;
             v[1] += 1;
         }
     }
