@@ -112,7 +112,7 @@ static enum err_code pool_grow(struct dk_day *d, uint32_t *off, uint32_t have, u
 
 /* ---- HyperLogLog -------------------------------------------------------------------- */
 
-void observe_dk_hll_add(uint8_t *regs, uint32_t key)
+static inline void hll_add(uint8_t *regs, uint32_t key)
 {
     uint64_t h = hash_u64((uint64_t)key * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL);
     unsigned idx = (unsigned)(h >> 56), rank;
@@ -126,6 +126,11 @@ void observe_dk_hll_add(uint8_t *regs, uint32_t key)
     if (rank > cur)
         regs[idx / 2] = (uint8_t)((regs[idx / 2] & ~(15u << ((idx & 1) * 4))) |
                                   (rank << ((idx & 1) * 4)));
+}
+
+void observe_dk_hll_add(uint8_t *regs, uint32_t key)
+{
+    hll_add(regs, key);
 }
 
 double observe_dk_hll_estimate(const uint8_t *regs)
@@ -508,7 +513,7 @@ static inline enum err_code dk_dst_add(struct dk_day *d, struct dk_src *r, uint3
                                     uint32_t thr, struct err *e)
 {
     if (r->hours & FLAG_HLL) {
-        observe_dk_hll_add((uint8_t *)pool_at(d, r->dref), key);
+        hll_add((uint8_t *)pool_at(d, r->dref), key);
         return ERR_OK;
     }
     if (r->ndst == 1 && r->dref == key)

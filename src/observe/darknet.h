@@ -36,7 +36,7 @@ enum err_code observe_dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt 
 
 /* Adds n packets (ts[i], p[i]) with the lookups of a batch overlapped; same effect as n
  * calls of observe_dk_agg_add(). */
-#define DK_BATCH 256
+#define DK_BATCH 1024
 enum err_code observe_dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct pkt *p,
                                        size_t n, struct err *e);
 

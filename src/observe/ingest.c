@@ -246,10 +246,13 @@ static void drop_pages(const uint8_t *base, size_t *dropped, size_t pos)
     }
 }
 
+/* Parses a mapped capture window by window; with h, hashes each window just before it is
+ * parsed, so the file is read once. */
 static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *data, size_t len,
-                                   struct observe_file_result *res, struct progress *pg,
-                                   struct err *e)
+                                   XXH3_state_t *h, struct observe_file_result *res,
+                                   struct progress *pg, struct err *e)
 {
+    size_t hashed = 0;
     struct pcap_rd rd;
     size_t used;
     bool done;
@@ -265,6 +268,10 @@ static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *dat
         size_t win = rd.need > MAP_WINDOW ? rd.need : MAP_WINDOW; /* a block larger than
                                                                     the window still fits */
         size_t end = len - pos > win ? pos + win : len;
+        if (h != NULL && end > hashed) {
+            (void)XXH3_128bits_update(h, data + hashed, end - hashed); /* cannot fail */
+            hashed = end;
+        }
         rc = run(in, &rd, data + pos, end - pos, end == len, &used, &done, &res->n, pg, pos, e);
         pos += used;
         if (rc == ERR_OK && !done && end == len)
@@ -272,6 +279,8 @@ static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *dat
         if (rc == ERR_OK && pos <= len)
             drop_pages(data, &dropped, pos);
     }
+    if (rc == ERR_OK && h != NULL && hashed < len)
+        (void)XXH3_128bits_update(h, data + hashed, len - hashed);
     res->n.bytes_read = len;
     return rc;
 }
@@ -420,15 +429,36 @@ static enum err_code open_input(const char *path, int *fd, const uint8_t **map, 
     return ERR_OK;
 }
 
+static void hash_out(XXH3_state_t *h, uint8_t out[16])
+{
+    XXH128_canonical_t canon;
+
+    XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(h));
+    memcpy(out, canon.digest, 16);
+}
+
 static enum err_code ingest_body(struct observe_ingest *in, const char *path, int fd,
                                  const uint8_t *map, size_t len,
                                  struct observe_file_result *res, struct err *e)
 {
     struct progress pg;
     enum err_code rc;
-    bool seen = false;
+    bool seen = false, one_pass = false;
+    XXH3_state_t *h = NULL;
 
-    if (map != NULL) {
+    if (map != NULL) { /* a size never ingested cannot be a duplicate: hash while parsing */
+        rc = store_file_size_seen(in->st, in->sensor, len, &seen, e);
+        if (rc != ERR_OK)
+            return rc;
+        one_pass = !seen;
+        seen = false;
+    }
+    if (one_pass) {
+        h = XXH3_createState();
+        if (h == NULL)
+            return err_set(e, ERR_NOMEM, "cannot allocate hash state");
+        (void)XXH3_128bits_reset(h);
+    } else if (map != NULL) {
         rc = hash_mapped(map, len, res->hash, e);
         if (rc == ERR_OK)
             rc = store_file_seen(in->st, in->sensor, res->hash, &seen, e);
@@ -439,15 +469,23 @@ static enum err_code ingest_body(struct observe_ingest *in, const char *path, in
         }
     }
     rc = observe_tx_begin(in, e);
-    if (rc != ERR_OK)
+    if (rc != ERR_OK) {
+        if (h != NULL)
+            XXH3_freeState(h);
         return rc;
+    }
     progress_init(&pg, path, len);
     pg.enabled = pg.enabled && in->o.progress;
     if (map != NULL)
-        rc = ingest_mapped(in, map, len, res, &pg, e);
+        rc = ingest_mapped(in, map, len, h, res, &pg, e);
     else
         rc = ingest_stream(in, fd, res, &pg, e);
     progress_finish(&pg);
+    if (h != NULL) {
+        if (rc == ERR_OK)
+            hash_out(h, res->hash);
+        XXH3_freeState(h);
+    }
     if (rc == ERR_OK)
         rc = commit_file(in, path, res, e);
     if (rc != ERR_OK)

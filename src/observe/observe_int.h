@@ -8,7 +8,7 @@
 
 /* Decodes n (at most OBSERVE_BATCH) captured records, counts them, filters on the darknet
  * and aggregates the darknet packets. */
-#define OBSERVE_BATCH 256
+#define OBSERVE_BATCH 1024
 enum err_code observe_take_batch(struct observe_ingest *in, const struct pcap_rec *recs, size_t n,
                                  struct observe_counts *c, struct err *e);
 /* Begins a transaction; commit flushes the aggregates and commits; abort rolls back and

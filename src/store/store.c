@@ -58,6 +58,8 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_SENSOR_GET] = "SELECT id FROM sensors WHERE name = ?1",
     [ST_SENSOR_ADD] = "INSERT INTO sensors(name, created) VALUES(?1, ?2)",
     [ST_FILE_SEEN] = "SELECT 1 FROM ingested_files WHERE sensor_id = ?1 AND hash = ?2",
+    [ST_FILE_SIZE_SEEN] = "SELECT 1 FROM ingested_files WHERE sensor_id = ?1 AND bytes = ?2"
+                          " LIMIT 1",
     [ST_FILE_ADD] = "INSERT INTO ingested_files(sensor_id, hash, name, bytes, records, accepted,"
                     " first_ts, last_ts, ingested_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)",
     [ST_DK_SRC_PUT] =
@@ -322,23 +324,43 @@ enum err_code store_sensor_id(struct store *st, const char *name, bool create, i
     return ERR_OK;
 }
 
-enum err_code store_file_seen(struct store *st, int64_t sensor, const uint8_t hash[16], bool *seen,
-                              struct err *e)
+/* Runs a one-row existence query of the ingested-file registry (?1 bound to sensor). */
+static enum err_code file_exists(struct store *st, sqlite3_stmt *s, int64_t sensor, bool *seen,
+                                 struct err *e)
 {
-    sqlite3_stmt *s;
-    enum err_code rc = store_stmt(st, ST_FILE_SEEN, &s, e);
     int step;
 
-    if (rc != ERR_OK)
-        return rc;
     sqlite3_bind_int64(s, 1, sensor);
-    sqlite3_bind_blob(s, 2, hash, 16, SQLITE_STATIC);
     step = sqlite3_step(s);
     sqlite3_reset(s);
     if (step != SQLITE_ROW && step != SQLITE_DONE)
         return store_fail(st, "look up file", e);
     *seen = step == SQLITE_ROW;
     return ERR_OK;
+}
+
+enum err_code store_file_seen(struct store *st, int64_t sensor, const uint8_t hash[16], bool *seen,
+                              struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_FILE_SEEN, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_blob(s, 2, hash, 16, SQLITE_STATIC);
+    return file_exists(st, s, sensor, seen, e);
+}
+
+enum err_code store_file_size_seen(struct store *st, int64_t sensor, uint64_t bytes, bool *seen,
+                                   struct err *e)
+{
+    sqlite3_stmt *s;
+    enum err_code rc = store_stmt(st, ST_FILE_SIZE_SEEN, &s, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    sqlite3_bind_int64(s, 2, (int64_t)bytes);
+    return file_exists(st, s, sensor, seen, e);
 }
 
 enum err_code store_file_add(struct store *st, int64_t sensor, const struct store_file *f,

@@ -48,6 +48,10 @@ enum err_code store_sensor_id(struct store *st, const char *name, bool create, i
 /* Whether content with this hash was already ingested by the sensor. */
 enum err_code store_file_seen(struct store *st, int64_t sensor, const uint8_t hash[16],
                               bool *seen, struct err *e);
+/* Whether the sensor ingested any file of exactly this many bytes (a file of a size never
+ * seen cannot be a duplicate, so it is hashed while it is parsed, in one pass). */
+enum err_code store_file_size_seen(struct store *st, int64_t sensor, uint64_t bytes, bool *seen,
+                                   struct err *e);
 struct store_file {
     uint8_t hash[16]; /* 128-bit content hash */
     const char *name;

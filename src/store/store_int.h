@@ -10,6 +10,7 @@ enum store_stmt_id {
     ST_SENSOR_GET,
     ST_SENSOR_ADD,
     ST_FILE_SEEN,
+    ST_FILE_SIZE_SEEN,
     ST_FILE_ADD,
     ST_DK_SRC_PUT,
     ST_DK_SRC_LOAD,
