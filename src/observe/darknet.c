@@ -210,7 +210,7 @@ static inline uint32_t rec_hash(const struct dk_day *d, const struct dk_src *r)
 static enum err_code rehash(struct dk_day *d, struct err *e)
 {
     uint32_t n = d->nslots * 2;
-    uint32_t *ns = mem_alloc((size_t)n * sizeof(*ns));
+    uint32_t *ns = mem_alloc_table((size_t)n * sizeof(*ns));
 
     if (ns == NULL)
         return err_set(e, ERR_NOMEM, "darknet: cannot grow source table");
@@ -362,7 +362,7 @@ static inline uint32_t ph_hash(uint32_t key)
 static enum err_code ph_grow(struct dk_day *d, struct err *e)
 {
     uint32_t n = d->ph_cap * 2;
-    struct ph_ent *nt = mem_alloc((size_t)n * sizeof(*nt));
+    struct ph_ent *nt = mem_alloc_table((size_t)n * sizeof(*nt));
 
     if (nt == NULL)
         return err_set(e, ERR_NOMEM, "darknet: cannot grow port table");

@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static _Atomic long fail_countdown; /* 0: never fail */
 static _Atomic bool failing;
@@ -50,6 +51,21 @@ void *mem_realloc(void *p, size_t n)
     if (should_fail())
         return NULL;
     return realloc(p, n == 0 ? 1 : n);
+}
+
+void *mem_alloc_table(size_t n)
+{
+    const size_t huge = (size_t)2 << 20;
+    void *p;
+
+    if (should_fail())
+        return NULL;
+    if (n < huge)
+        return malloc(n == 0 ? 1 : n);
+    if (posix_memalign(&p, huge, n) != 0)
+        return NULL;
+    (void)madvise(p, n, MADV_HUGEPAGE); /* advice: randomly probed, spare the TLB */
+    return p;
 }
 
 void mem_free(void *p)

@@ -67,6 +67,9 @@ char *log_escape(const uint8_t *data, size_t n, char *out, size_t cap);
 void *mem_alloc(size_t n);
 void *mem_calloc(size_t count, size_t size);
 void *mem_realloc(void *p, size_t n);
+/* For large hash tables probed at random: 2 MiB aligned and advised to use huge pages
+ * when at least that big. Freed with mem_free(). */
+void *mem_alloc_table(size_t n);
 void mem_free(void *p);
 /* Test hook: the nth allocation from now on (1-based) and all later ones fail;
  * 0 turns failure injection off. Not thread-safe. */
