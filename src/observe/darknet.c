@@ -202,6 +202,18 @@ static enum err_code day_new(int64_t day, struct dk_day **out, struct err *e)
 }
 
 
+/* A slot holds a record index in its low SLOT_IDX_BITS and the top bits of the source's
+ * hash above them, so probes skip other sources' slots without loading their records
+ * and the pipeline prefetches the right record. */
+#define SLOT_IDX_BITS 26
+#define SLOT_IDX_MASK ((1u << SLOT_IDX_BITS) - 1)
+#define DK_MAX_SOURCES SLOT_IDX_MASK /* indexes 0 .. 2^26 - 2: a slot never equals NO_REF */
+
+static inline uint32_t slot_tag(uint32_t h)
+{
+    return h & ~SLOT_IDX_MASK;
+}
+
 static inline uint32_t rec_hash(const struct dk_day *d, const struct dk_src *r)
 {
     return r->hours & FLAG_V6 ? ip_hash(v6_at(d, r->key)) : v4_hash(r->key);
@@ -216,10 +228,10 @@ static enum err_code rehash(struct dk_day *d, struct err *e)
         return err_set(e, ERR_NOMEM, "darknet: cannot grow source table");
     memset(ns, 0xff, (size_t)n * sizeof(*ns));
     for (uint32_t i = 0; i < d->nrecs; i++) {
-        uint32_t j = rec_hash(d, rec_at(d, i)) & (n - 1);
+        uint32_t hh = rec_hash(d, rec_at(d, i)), j = hh & (n - 1);
         while (ns[j] != NO_REF)
             j = (j + 1) & (n - 1);
-        ns[j] = i;
+        ns[j] = slot_tag(hh) | i;
     }
     mem_free(d->slots);
     d->slots = ns;
@@ -414,8 +426,9 @@ enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uin
     uint32_t i;
     bool v4 = ip16_is_v4(ip);
 
-    if (((size_t)d->nrecs + 1) * sizeof(struct dk_src) > d->recs.reserved)
-        return err_set(e, ERR_NOMEM, "darknet: too many sources in one day");
+    if (d->nrecs >= DK_MAX_SOURCES ||
+        ((size_t)d->nrecs + 1) * sizeof(struct dk_src) > d->recs.reserved)
+        return err_set(e, ERR_LIMIT, "darknet: more than %u sources in one day", DK_MAX_SOURCES);
     if (!v4 && d->v6.used + sizeof(*ip) > d->v6.reserved)
         return err_set(e, ERR_NOMEM, "darknet: too many IPv6 sources in one day");
     if ((d->nrecs + 1) * 2 > d->nslots) {
@@ -437,7 +450,7 @@ enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uin
     }
     r->dref = NO_REF;
     r->pref = NO_REF;
-    d->slots[i] = d->nrecs;
+    d->slots[i] = slot_tag(h) | d->nrecs;
     d->recs.used += sizeof(*r);
     *idx = d->nrecs++;
     return ERR_OK;
@@ -447,6 +460,7 @@ enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uin
 struct src_key {
     const struct ip16 *ip;
     uint32_t v4;
+    uint32_t cand; /* record index the pipeline found by tag, or NO_REF */
     bool is_v4;
 };
 
@@ -457,14 +471,34 @@ static inline bool rec_is(const struct dk_day *d, const struct dk_src *r, const 
     return (r->hours & FLAG_V6) && memcmp(v6_at(d, r->key)->b, k->ip->b, 16) == 0;
 }
 
-/* Finds a source's record: linear probing over slots holding record indexes. */
+/* Finds a source's record: linear probing over tagged slots. */
 static inline uint32_t src_find(const struct dk_day *d, const struct src_key *k, uint32_t h)
 {
+    uint32_t tag = slot_tag(h);
+
     for (uint32_t i = h & (d->nslots - 1);; i = (i + 1) & (d->nslots - 1)) {
-        uint32_t idx = d->slots[i];
-        if (idx == NO_REF || rec_is(d, rec_at(d, idx), k))
-            return idx;
+        uint32_t s = d->slots[i];
+        if (s == NO_REF)
+            return NO_REF;
+        if ((s & ~SLOT_IDX_MASK) == tag && rec_is(d, rec_at(d, s & SLOT_IDX_MASK), k))
+            return s & SLOT_IDX_MASK;
     }
+}
+
+/* The first record whose slot tag matches h, probing a few slots and no record; NO_REF
+ * when there is none nearby (the source may be new). */
+static inline uint32_t slot_cand(const struct dk_day *d, uint32_t h)
+{
+    uint32_t tag = slot_tag(h);
+
+    for (uint32_t i = h & (d->nslots - 1), n = 0; n < 8; i = (i + 1) & (d->nslots - 1), n++) {
+        uint32_t s = d->slots[i];
+        if (s == NO_REF)
+            return NO_REF;
+        if ((s & ~SLOT_IDX_MASK) == tag)
+            return s & SLOT_IDX_MASK;
+    }
+    return NO_REF;
 }
 
 static inline uint32_t dst_key(const struct ip16 *dst)
@@ -704,7 +738,7 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff,
                              const struct pkt *p, const struct src_key *k, uint32_t hsh,
                              struct err *e)
 {
-    uint32_t idx = src_find(d, k, hsh), hour = toff / 3600;
+    uint32_t idx = k->cand, hour = toff / 3600;
     uint32_t hbit = 1u << hour, key = hour << 24 | (uint32_t)p->cls << 16 | p->port;
     uint64_t bytes;
     struct dk_src *r;
@@ -715,6 +749,8 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff,
     bool fresh = false;
     enum err_code rc;
 
+    if (idx >= d->nrecs || !rec_is(d, rec_at(d, idx), k)) /* NO_REF too */
+        idx = src_find(d, k, hsh);
     if (idx == NO_REF) {
         rc = new_source(a, d, &p->src, hsh, toff, &idx, e);
         if (rc != ERR_OK)
@@ -873,6 +909,7 @@ static enum err_code switch_day(struct dk_agg *a, int64_t day, struct err *e)
 static inline void src_key_of(const struct pkt *p, struct src_key *k)
 {
     k->ip = &p->src;
+    k->cand = NO_REF;
     k->is_v4 = ip16_is_v4(&p->src);
     k->v4 = k->is_v4 ? v4_of(&p->src) : 0;
 }
@@ -917,7 +954,8 @@ enum err_code observe_dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt 
 #define PF_APPLY 18
 #endif
 
-static inline __attribute__((always_inline)) void pf_first(const struct dk_day *d, int64_t ts, const struct pkt *p, uint32_t h)
+static inline __attribute__((always_inline)) void pf_first(const struct dk_day *d, int64_t ts,
+                                                           const struct pkt *p, uint32_t h)
 {
     uint64_t off = (uint64_t)(ts - d->day * 86400);
 
@@ -928,24 +966,24 @@ static inline __attribute__((always_inline)) void pf_first(const struct dk_day *
     }
 }
 
-static inline __attribute__((always_inline)) void pf_record(const struct dk_day *d, uint32_t h)
+static inline __attribute__((always_inline)) void pf_record(const struct dk_day *d,
+                                                            struct src_key *k, uint32_t h)
 {
-    uint32_t idx = d->slots[h & (d->nslots - 1)];
-
-    if (idx != NO_REF)
-        __builtin_prefetch(rec_at(d, idx), 1);
+    k->cand = slot_cand(d, h);
+    if (k->cand != NO_REF)
+        __builtin_prefetch(rec_at(d, k->cand), 1);
 }
 
-static inline __attribute__((always_inline)) void pf_pool(const struct dk_day *d, int64_t ts, const struct pkt *p,
-                           const struct src_key *k, uint32_t h)
+static inline __attribute__((always_inline)) void pf_pool(const struct dk_day *d, int64_t ts,
+                                                          const struct pkt *p,
+                                                          const struct src_key *k)
 {
-    uint32_t idx = d->slots[h & (d->nslots - 1)];
     const struct dk_src *r;
     uint64_t hour;
 
-    if (idx == NO_REF || !k->is_v4)
+    if (k->cand >= d->nrecs || !k->is_v4)
         return;
-    r = rec_at(d, idx);
+    r = rec_at(d, k->cand);
     if (r->key != k->v4 || (r->hours & FLAG_V6))
         return;
     if (r->nport > 1 && (r->p0.port != p->port || r->p0.cls != p->cls)) {
@@ -983,9 +1021,9 @@ enum err_code observe_dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, cons
             if (d != NULL && i < m)
                 pf_first(d, ts[i], &p[i], h[i]);
             if (d != NULL && i >= PF_REC && i - PF_REC < m)
-                pf_record(d, h[i - PF_REC]);
+                pf_record(d, &k[i - PF_REC], h[i - PF_REC]);
             if (d != NULL && i >= PF_POOL && i - PF_POOL < m)
-                pf_pool(d, ts[i - PF_POOL], &p[i - PF_POOL], &k[i - PF_POOL], h[i - PF_POOL]);
+                pf_pool(d, ts[i - PF_POOL], &p[i - PF_POOL], &k[i - PF_POOL]);
             if (i >= PF_APPLY) {
                 size_t j = i - PF_APPLY;
                 enum err_code rc = add_hashed(a, ts[j], &p[j], &k[j], h[j], e);
