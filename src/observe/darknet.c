@@ -42,25 +42,30 @@ static void vm_fini(struct vmarr *v)
 
 /* ---- word pool --------------------------------------------------------------------- */
 
-/* Size classes: 1, 2, 3, 4, 6, 8, 12, 16, ... words (2^k and 3 * 2^k), so blocks of
- * 3-word port entries and odd-sized destination sets waste at most a third. */
+/* Size classes: 1..8 words, then four per octave (10, 12, 14, 16, 20, 24, 28, 32, ...),
+ * so a block wastes at most a fifth of itself; 3 * 2^k (port tables) and 2^k are
+ * classes. */
 static unsigned pool_class(uint32_t words)
 {
     unsigned b;
+    uint32_t q, k;
 
-    if (words <= 2)
-        return words <= 1 ? 0 : 1;
-    b = 32u - (unsigned)__builtin_clz(words - 1); /* 2^(b-1) < words <= 2^b, b >= 2 */
-    return words <= 3u << (b - 2) ? 2 * (b - 1) : 2 * b - 1;
+    if (words <= 8)
+        return words == 0 ? 0 : words - 1;
+    b = 32u - (unsigned)__builtin_clz(words - 1); /* 2^(b-1) < words <= 2^b, b >= 4 */
+    q = 1u << (b - 3);
+    k = (words - (1u << (b - 1)) + q - 1) / q; /* 1..4 */
+    return 8 + (b - 4) * 4 + (k - 1);
 }
 
 static size_t class_words(unsigned c)
 {
-    if (c == 0)
-        return 1;
-    if (c & 1)
-        return (size_t)1 << ((c + 1) / 2);
-    return (size_t)3 << (c / 2 - 1);
+    unsigned b;
+
+    if (c < 8)
+        return c + 1;
+    b = 4 + (c - 8) / 4;
+    return ((size_t)1 << (b - 1)) + (size_t)((c - 8) % 4 + 1) * ((size_t)1 << (b - 3));
 }
 
 enum err_code observe_dk_pool_alloc(struct dk_day *d, uint32_t words, uint32_t *off, struct err *e)
@@ -112,9 +117,20 @@ static enum err_code pool_grow(struct dk_day *d, uint32_t *off, uint32_t have, u
 
 /* ---- HyperLogLog -------------------------------------------------------------------- */
 
+static inline uint64_t hll_hash(uint32_t key)
+{
+    return hash_u64((uint64_t)key * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL);
+}
+
+/* The register a destination key updates. */
+static inline unsigned hll_reg(uint32_t key)
+{
+    return (unsigned)(hll_hash(key) >> 56);
+}
+
 static inline void hll_add(uint8_t *regs, uint32_t key)
 {
-    uint64_t h = hash_u64((uint64_t)key * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL);
+    uint64_t h = hll_hash(key);
     unsigned idx = (unsigned)(h >> 56), rank;
     uint64_t rest = h << 8;
     uint8_t cur;
@@ -431,7 +447,7 @@ enum err_code observe_dk_src_insert(struct dk_day *d, const struct ip16 *ip, uin
         return err_set(e, ERR_LIMIT, "darknet: more than %u sources in one day", DK_MAX_SOURCES);
     if (!v4 && d->v6.used + sizeof(*ip) > d->v6.reserved)
         return err_set(e, ERR_NOMEM, "darknet: too many IPv6 sources in one day");
-    if ((d->nrecs + 1) * 2 > d->nslots) {
+    if (((uint64_t)d->nrecs + 1) * 4 > (uint64_t)d->nslots * 3) { /* load <= 3/4 */
         rc = rehash(d, e);
         if (rc != ERR_OK)
             return rc;
@@ -461,6 +477,7 @@ struct src_key {
     const struct ip16 *ip;
     uint32_t v4;
     uint32_t cand; /* record index the pipeline found by tag, or NO_REF */
+    uint32_t dst;  /* destination key (see dst_key) */
     bool is_v4;
 };
 
@@ -513,9 +530,23 @@ static inline uint32_t dst_key(const struct ip16 *dst)
     return (uint32_t)hash_u64(a ^ hash_u64(b));
 }
 
-/* Converts an exact set of T keys (plus the new one) into a HyperLogLog. */
-static enum err_code dst_to_hll(struct dk_day *d, struct dk_src *r, uint32_t key,
-                                struct err *e)
+/* Words of an exact set of n keys. */
+static inline uint32_t set_words(bool wide, uint32_t n)
+{
+    return wide ? n : (n + 1) / 2;
+}
+
+/* Keys an exact set may hold before it becomes a HyperLogLog: as many as fit in the
+ * HyperLogLog's bytes, and never fewer than the scanner threshold. */
+static inline uint32_t set_cap(const struct dk_day *d, const struct dk_src *r, uint32_t thr)
+{
+    uint32_t c = set_wide(d, r) ? DK_HLL_BYTES / 4 : DK_HLL_BYTES / 2;
+
+    return thr > c ? thr : c;
+}
+
+/* Converts r's exact set (plus key) into a HyperLogLog. */
+static enum err_code dst_to_hll(struct dk_day *d, struct dk_src *r, uint32_t key, struct err *e)
 {
     uint32_t off;
     uint8_t *regs;
@@ -525,18 +556,53 @@ static enum err_code dst_to_hll(struct dk_day *d, struct dk_src *r, uint32_t key
         return rc;
     regs = (uint8_t *)pool_at(d, off);
     memset(regs, 0, DK_HLL_BYTES);
-    if (r->ndst == 1) {
-        observe_dk_hll_add(regs, r->dref);
-    } else {
-        for (uint32_t i = 0; i < r->ndst; i++)
-            observe_dk_hll_add(regs, pool_at(d, r->dref)[i]);
-        pool_release(d, r->dref, r->ndst);
-    }
-    observe_dk_hll_add(regs, key);
+    for (uint32_t i = 0; i < r->ndst; i++)
+        hll_add(regs, set_key(d, r, i));
+    if (r->ndst > set_inline(d, r))
+        pool_release(d, r->dref, set_words(set_wide(d, r), r->ndst));
+    hll_add(regs, key);
     r->dref = off;
-    r->ndst++;
+    r->ndst++; /* a lower bound from now on */
     r->hours |= FLAG_HLL;
     return ERR_OK;
+}
+
+/* Rewrites r's 16-bit exact set with 32-bit keys (a key outside the darknet's /16). */
+static enum err_code set_widen(struct dk_day *d, struct dk_src *r, struct err *e)
+{
+    uint32_t off, n = r->ndst;
+    enum err_code rc = observe_dk_pool_alloc(d, n, &off, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    for (uint32_t i = 0; i < n; i++)
+        pool_at(d, off)[i] = set_key(d, r, i);
+    if (n > 2)
+        pool_release(d, r->dref, set_words(false, n));
+    r->dref = off;
+    r->hours |= FLAG_WIDE;
+    return ERR_OK;
+}
+
+static bool set_has(const struct dk_day *d, const struct dk_src *r, uint32_t key)
+{
+    uint32_t hit = 0;
+
+    if (set_wide(d, r)) {
+        const uint32_t *set = pool_at(d, r->dref);
+        for (uint32_t i = 0; i < r->ndst; i++) /* branch-free: the compiler vectorizes it */
+            hit |= set[i] == key;
+    } else {
+        const uint16_t *set;
+        if (key >> 16 != d->block)
+            return false;
+        if (r->ndst == 2)
+            return (r->dref & 0xffff) == (key & 0xffff) || r->dref >> 16 == (key & 0xffff);
+        set = (const uint16_t *)(const void *)pool_at(d, r->dref);
+        for (uint32_t i = 0; i < r->ndst; i++)
+            hit |= set[i] == (uint16_t)key;
+    }
+    return hit != 0;
 }
 
 static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t key,
@@ -558,45 +624,66 @@ static inline enum err_code dk_dst_add(struct dk_day *d, struct dk_src *r, uint3
 static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t key,
                                   uint32_t thr, struct err *e)
 {
-    uint32_t *set, hit;
     enum err_code rc;
+    uint32_t n = r->ndst;
 
     if (r->hours & FLAG_HLL) {
-        observe_dk_hll_add((uint8_t *)pool_at(d, r->dref), key);
+        hll_add((uint8_t *)pool_at(d, r->dref), key);
         return ERR_OK;
     }
-    if (r->ndst == 0) {
+    if (n == 0) {
         r->dref = key;
         r->ndst = 1;
         return ERR_OK;
     }
-    if (r->ndst == 1) {
-        uint32_t off, first = r->dref;
+    if (n == 1) {
+        uint32_t first = r->dref;
         if (first == key)
             return ERR_OK;
-        if (thr <= 1)
-            return dst_to_hll(d, r, key, e);
-        rc = observe_dk_pool_alloc(d, 2, &off, e);
+        if (!set_wide(d, r) && (first >> 16 != d->block || key >> 16 != d->block))
+            r->hours |= FLAG_WIDE;
+        if (!set_wide(d, r)) { /* two 16-bit keys fit in dref */
+            r->dref = (first & 0xffff) | key << 16;
+            r->ndst = 2;
+            return ERR_OK;
+        }
+        rc = observe_dk_pool_alloc(d, 2, &r->dref, e);
         if (rc != ERR_OK)
             return rc;
-        pool_at(d, off)[0] = first;
-        pool_at(d, off)[1] = key;
-        r->dref = off;
+        pool_at(d, r->dref)[0] = first;
+        pool_at(d, r->dref)[1] = key;
         r->ndst = 2;
         return ERR_OK;
     }
-    set = pool_at(d, r->dref);
-    hit = 0;
-    for (uint32_t i = 0; i < r->ndst; i++) /* branch-free: the compiler vectorizes it */
-        hit |= set[i] == key;
-    if (hit)
+    if (set_has(d, r, key))
         return ERR_OK;
-    if (r->ndst >= thr)
+    if (!set_wide(d, r) && key >> 16 != d->block) {
+        if (n >= (thr > DK_HLL_BYTES / 4 ? thr : DK_HLL_BYTES / 4))
+            return dst_to_hll(d, r, key, e); /* too many for a set of 32-bit keys */
+        rc = set_widen(d, r, e);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    if (n >= set_cap(d, r, thr))
         return dst_to_hll(d, r, key, e);
-    rc = pool_grow(d, &r->dref, r->ndst, r->ndst + 1, e);
-    if (rc != ERR_OK)
-        return rc;
-    pool_at(d, r->dref)[r->ndst++] = key;
+    if (!set_wide(d, r) && n == 2) { /* leaving dref: two keys move to the pool */
+        uint32_t two = r->dref;
+        rc = observe_dk_pool_alloc(d, set_words(false, 3), &r->dref, e);
+        if (rc != ERR_OK)
+            return rc;
+        ((uint16_t *)(void *)pool_at(d, r->dref))[0] = (uint16_t)two;
+        ((uint16_t *)(void *)pool_at(d, r->dref))[1] = (uint16_t)(two >> 16);
+    } else {
+        rc = pool_grow(d, &r->dref, set_words(set_wide(d, r), n),
+                       set_words(set_wide(d, r), n + 1), e);
+        if (rc != ERR_OK)
+            return rc;
+    }
+    if (set_wide(d, r))
+        pool_at(d, r->dref)[n] = key;
+    else
+        ((uint16_t *)(void *)pool_at(d, r->dref))[n] = (uint16_t)key;
+    r->ndst = n + 1;
     return ERR_OK;
 }
 
@@ -616,15 +703,21 @@ static inline uint32_t port_hash(uint16_t port, uint8_t cls)
     return ((uint32_t)cls << 16 | port) * 0x9e3779b1u;
 }
 
+/* The home slot of (port, cls) in a table of `slots` slots (any size). */
+static inline uint32_t port_home(uint16_t port, uint8_t cls, uint32_t slots)
+{
+    return (uint32_t)(((uint64_t)port_hash(port, cls) * slots) >> 32);
+}
+
 /* The slot of (port, cls) in a table of `slots` slots: its entry, or the empty slot where
  * it belongs. */
 static inline struct dk_port_ent *port_probe(struct dk_port_ent *t, uint32_t slots,
                                              uint16_t port, uint8_t cls)
 {
-    uint32_t i = port_hash(port, cls) >> (32 - __builtin_ctz(slots));
+    uint32_t i = port_home(port, cls, slots);
 
     while (t[i].cls != PORT_EMPTY && (t[i].port != port || t[i].cls != cls))
-        i = (i + 1) & (slots - 1);
+        i = i + 1 == slots ? 0 : i + 1;
     return &t[i];
 }
 
@@ -776,7 +869,7 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff,
         ach->sources++;
     }
     r->hours |= hbit | FLAG_DIRTY;
-    rc = dk_dst_add(d, r, dst_key(&p->dst), a->o.scanner_threshold, e);
+    rc = dk_dst_add(d, r, k->dst, a->o.scanner_threshold, e);
     if (rc != ERR_OK)
         return rc;
     if (r->nport > 0 && r->p0.port == p->port && r->p0.cls == p->cls) {
@@ -896,6 +989,8 @@ static enum err_code switch_day(struct dk_agg *a, int64_t day, struct err *e)
     rc = day_new(day, &d, e);
     if (rc != ERR_OK)
         return rc;
+    d->narrow = a->o.v4_narrow;
+    d->block = a->o.v4_block;
     rc = observe_dk_day_load(a, d, e);
     if (rc != ERR_OK) {
         day_free(d);
@@ -910,6 +1005,7 @@ static inline void src_key_of(const struct pkt *p, struct src_key *k)
 {
     k->ip = &p->src;
     k->cand = NO_REF;
+    k->dst = dst_key(&p->dst);
     k->is_v4 = ip16_is_v4(&p->src);
     k->v4 = k->is_v4 ? v4_of(&p->src) : 0;
 }
@@ -966,6 +1062,16 @@ static inline __attribute__((always_inline)) void pf_first(const struct dk_day *
     }
 }
 
+/* Prefetches the one or two cache lines holding [p, p + bytes), bytes <= 64. */
+static inline __attribute__((always_inline)) void pf_span(const void *p, uint32_t bytes)
+{
+    uintptr_t a = (uintptr_t)p;
+
+    __builtin_prefetch(p, 1);
+    if ((a & 63) + bytes > 64)
+        __builtin_prefetch((const void *)(a + 64), 1);
+}
+
 static inline __attribute__((always_inline)) void pf_record(const struct dk_day *d,
                                                             struct src_key *k, uint32_t h)
 {
@@ -990,15 +1096,14 @@ static inline __attribute__((always_inline)) void pf_pool(const struct dk_day *d
         const uint32_t *b = pool_at(d, r->pref);
         if (r->nport > PORT_LINEAR) {
             uint32_t slots = port_slots(r->nport);
-            b += DK_PORT_WORDS * (port_hash(p->port, p->cls) >> (32 - __builtin_ctz(slots)));
+            b += DK_PORT_WORDS * port_home(p->port, p->cls, slots);
         }
-        __builtin_prefetch(b, 1);
-        __builtin_prefetch(b + 16, 1);
+        pf_span(b, r->nport > PORT_LINEAR ? DK_PORT_WORDS * 4 : (r->nport - 1) * DK_PORT_WORDS * 4);
     }
-    if (r->ndst > 1) {
-        __builtin_prefetch(pool_at(d, r->dref), 1);
-        __builtin_prefetch(pool_at(d, r->dref) + 16, 1);
-    }
+    if (r->hours & FLAG_HLL)
+        __builtin_prefetch((const uint8_t *)pool_at(d, r->dref) + hll_reg(k->dst) / 2, 1);
+    else if (r->ndst > set_inline(d, r))
+        pf_span(pool_at(d, r->dref), r->ndst * (set_wide(d, r) ? 4 : 2));
     hour = (uint64_t)(ts - d->day * 86400) / 3600;
     if (hour < 24)
         __builtin_prefetch(&d->asn_hours[d->geo[r->geo].asn_idx * 24 + hour], 1);

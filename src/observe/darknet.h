@@ -14,7 +14,8 @@
 #include "store/store.h"
 
 #define DK_OPEN_DAYS      2  /* days kept in memory at once */
-#define DK_THRESHOLD_MAX  64 /* largest scanner threshold (exact distinct set size) */
+#define DK_THRESHOLD_MAX  64 /* largest scanner threshold */
+#define DK_EXACT_MAX      64 /* most destinations counted exactly (see docs/darknet.md) */
 #define DK_TOP_PORTS      8
 #define DK_TS_MAX         INT64_C(4294967295) /* latest packet time aggregated (2106) */
 
@@ -24,6 +25,8 @@ struct dk_agg_opts {
     uint32_t scanner_threshold; /* distinct destinations; 1..DK_THRESHOLD_MAX */
     uint32_t victim_threshold;  /* backscatter packets per day */
     uint64_t space4, space6;    /* IPv4/IPv6 darknet addresses (cap estimates); 0: unknown */
+    bool v4_narrow;             /* every IPv4 darknet address lies in the /16 v4_block: */
+    uint16_t v4_block;          /* exact destination sets then hold 16-bit keys */
 };
 
 enum err_code observe_dk_agg_new(struct store *st, int64_t sensor, const struct geo *geo,

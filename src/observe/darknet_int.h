@@ -15,10 +15,11 @@
 #define FLAG_DIRTY      (1u << 24)
 #define FLAG_HLL        (1u << 25)
 #define FLAG_V6         (1u << 26) /* dk_src.key indexes day->v6 */
+#define FLAG_WIDE       (1u << 27) /* exact destination set of 32-bit keys */
 #define HOURS_MASK      0xffffffu
 #define NCC             (26 * 26)
 #define CC_ZZ           (25 * 26 + 25)
-#define POOL_CLASSES    48 /* block sizes 1, 2, 3, 4, 6, 8, 12, 16, ... words */
+#define POOL_CLASSES    92 /* block sizes 1..8 words, then four per octave up to 2^24 */
 #define STATE_VERSION   1
 #define STATE_HDR       12
 
@@ -48,12 +49,12 @@ struct dk_src {
     uint32_t key;           /* IPv4 address (host order); with FLAG_V6, index into day->v6 */
     uint32_t pk[DK_NCLASS]; /* packets per class */
     uint32_t hours;         /* bits 0-23 active hours; FLAG_DIRTY, FLAG_HLL, FLAG_V6 */
-    uint32_t dref;          /* ndst == 1: the key itself; else pool offset */
+    uint32_t dref;          /* the key (ndst 1), two 16-bit keys (ndst 2, narrow), or pool */
     uint32_t pref;          /* pool offset of entries 1..nport-1 */
     struct dk_port_ent p0;  /* entry 0: the busiest entry (promoted as counts change) */
     uint64_t bytes : 40;    /* saturates at DK_BYTES_MAX */
     uint64_t last_off : 17; /* last and first packet, seconds into the day */
-    uint64_t ndst : 7;      /* exact count while not FLAG_HLL (<= DK_THRESHOLD_MAX + 1) */
+    uint64_t ndst : 7;      /* exact count; with FLAG_HLL a lower bound (<= DK_EXACT_MAX + 1) */
     uint64_t first_off : 17;
     uint64_t nport : 19; /* (port, class) entries: at most 5 x 65536 */
     uint64_t geo : 20;   /* index into day->geo */
@@ -89,10 +90,12 @@ struct kmap {
 
 struct dk_day {
     int64_t day;
+    bool narrow;        /* IPv4 exact sets hold 16-bit keys under block (dk_agg_opts) */
+    uint32_t block;     /* the /16 of every IPv4 darknet address, shifted: addr >> 16 */
     struct vmarr recs;  /* struct dk_src */
     uint32_t nrecs;
     uint32_t *slots;  /* open addressing, linear probing: record index or NO_REF */
-    uint32_t nslots;  /* power of two, at least twice the records */
+    uint32_t nslots;  /* power of two, at least 4/3 of the records */
     struct vmarr v6;  /* struct ip16 of the IPv6 sources */
     struct vmarr pool;  /* u32 words */
     uint32_t freelist[POOL_CLASSES];
@@ -129,8 +132,8 @@ static inline uint32_t *pool_at(const struct dk_day *d, uint32_t off)
 
 /* A source's (port, class) entries: entry 0 lives in the record; the others in a pool
  * block, a dense list while the source has at most PORT_LINEAR entries, then an
- * open-addressing table of 3-word slots (load <= 3/4, at least 16 slots; an empty slot
- * has cls PORT_EMPTY). */
+ * open-addressing table of 3-word slots (2^k or 3 * 2^k slots, at least 16, load at most
+ * 3/4; an empty slot has cls PORT_EMPTY). */
 #define PORT_LINEAR 8
 #define PORT_EMPTY  0xff
 
@@ -138,11 +141,15 @@ static inline uint32_t *pool_at(const struct dk_day *d, uint32_t off)
 static inline uint32_t port_slots(uint32_t nport)
 {
     uint32_t others = nport - 1, need;
+    unsigned b;
 
     if (nport <= PORT_LINEAR)
         return others;
     need = (others * 4 + 2) / 3;
-    return need <= 16 ? 16 : 1u << (32 - __builtin_clz(need - 1));
+    if (need <= 16)
+        return 16;
+    b = 32u - (unsigned)__builtin_clz(need - 1); /* 2^(b-1) < need <= 2^b */
+    return need <= 3u << (b - 2) ? 3u << (b - 2) : 1u << b;
 }
 
 /* Number of slots to visit for every entry of r: slot 0 is the record's own entry. */
@@ -161,6 +168,30 @@ static inline struct dk_port_ent *port_slot(const struct dk_day *d, const struct
         return (struct dk_port_ent *)(uintptr_t)&r->p0;
     pe = (struct dk_port_ent *)(void *)pool_at(d, r->pref) + (s - 1);
     return pe->cls == PORT_EMPTY ? NULL : pe;
+}
+
+/* Whether r's exact destination set holds 32-bit keys (else 16-bit keys under d->block). */
+static inline bool set_wide(const struct dk_day *d, const struct dk_src *r)
+{
+    return !d->narrow || (r->hours & (FLAG_V6 | FLAG_WIDE));
+}
+
+/* Keys held in dref itself: one 32-bit key, or two 16-bit keys. */
+static inline uint32_t set_inline(const struct dk_day *d, const struct dk_src *r)
+{
+    return set_wide(d, r) ? 1 : 2;
+}
+
+/* Key i of r's exact set (i < r->ndst), as a full 32-bit key. */
+static inline uint32_t set_key(const struct dk_day *d, const struct dk_src *r, uint32_t i)
+{
+    if (r->ndst == 1)
+        return r->dref;
+    if (set_wide(d, r))
+        return pool_at(d, r->dref)[i];
+    if (r->ndst == 2)
+        return d->block << 16 | (r->dref >> (16 * i) & 0xffff);
+    return d->block << 16 | ((const uint16_t *)(const void *)pool_at(d, r->dref))[i];
 }
 
 static inline const struct ip16 *v6_at(const struct dk_day *d, uint32_t i)

@@ -66,11 +66,9 @@ static enum err_code state_encode(const struct dk_day *d, const struct dk_src *r
     p += STATE_HDR;
     if (hll)
         memcpy(p, pool_at(d, r->dref), DK_HLL_BYTES);
-    else if (r->ndst == 1)
-        put_u32(p, r->dref);
     else
         for (uint32_t i = 0; i < r->ndst; i++)
-            put_u32(p + 4 * i, pool_at(d, r->dref)[i]);
+            put_u32(p + 4 * i, set_key(d, r, i));
     p += dbytes;
     for (uint32_t i = 0, ns = port_nslots(r); i < ns; i++) {
         const struct dk_port_ent *pe = port_slot(d, r, i);
@@ -102,7 +100,7 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r,
     ndst = get_u32(s + 4);
     nport = get_u32(s + 8);
     dbytes = hll ? DK_HLL_BYTES : (size_t)ndst * 4;
-    if ((!hll && ndst > thr) || nport > (1u << 20) ||
+    if ((!hll && ndst > DK_EXACT_MAX) || nport > (1u << 20) ||
         n != STATE_HDR + dbytes + (size_t)nport * 11)
         return err_set(e, ERR_PARSE, "darknet: stored source state has a bad length");
     s += STATE_HDR;
@@ -112,7 +110,7 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r,
             return rc;
         memcpy(pool_at(d, r->dref), s, DK_HLL_BYTES);
         r->hours |= FLAG_HLL;
-        r->ndst = ndst > thr + 1u ? thr + 1u : ndst;
+        r->ndst = ndst > DK_EXACT_MAX + 1u ? DK_EXACT_MAX + 1u : ndst < 1 ? 1 : ndst;
     } else {
         for (uint32_t i = 0; i < ndst; i++) {
             rc = observe_dk_dst_insert(d, r, get_u32(s + 4 * i), thr, e);
@@ -384,8 +382,8 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
     if (r->hours & FLAG_HLL) {
         double est = observe_dk_hll_estimate((const uint8_t *)pool_at(d, r->dref));
         row.dsts = (uint64_t)(est + 0.5);
-        if (row.dsts <= a->o.scanner_threshold)
-            row.dsts = a->o.scanner_threshold + 1u; /* the exact set overflowed */
+        if (row.dsts < r->ndst)
+            row.dsts = r->ndst; /* at least as many as the exact set held */
         uint64_t space = r->hours & FLAG_V6 ? a->o.space6 : a->o.space4;
         if (space > 0 && row.dsts > space)
             row.dsts = space; /* an estimate never exceeds the darknet */

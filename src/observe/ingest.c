@@ -49,6 +49,27 @@ static uint64_t darknet_space(const struct observe_opts *o, bool v4)
     return n;
 }
 
+/* Whether every IPv4 darknet address lies in one /16 (then *block is it, addr >> 16). */
+static bool darknet_v4_block(const struct observe_opts *o, uint16_t *block)
+{
+    bool any = false;
+
+    for (size_t i = 0; i < o->ndarknet; i++) {
+        const struct cidr *c = &o->darknet[i];
+        uint16_t b;
+        if (!ip16_is_v4(&c->net) || c->len < 96)
+            continue;
+        if (c->len < 96 + 16)
+            return false;
+        b = (uint16_t)(c->net.b[12] << 8 | c->net.b[13]);
+        if (any && b != *block)
+            return false;
+        *block = b;
+        any = true;
+    }
+    return any;
+}
+
 enum err_code observe_ingest_new(struct store *st, const struct observe_opts *o,
                                  struct observe_ingest **out, struct err *e)
 {
@@ -77,6 +98,8 @@ enum err_code observe_ingest_new(struct store *st, const struct observe_opts *o,
     }
     ao.space4 = darknet_space(o, true);
     ao.space6 = darknet_space(o, false);
+    ao.v4_block = 0;
+    ao.v4_narrow = darknet_v4_block(o, &ao.v4_block);
     ao.scanner_threshold = o->scanner_threshold ? o->scanner_threshold : 16;
     ao.victim_threshold = o->victim_threshold ? o->victim_threshold : 8;
     rc = store_sensor_id(st, o->sensor, true, &in->sensor, e);

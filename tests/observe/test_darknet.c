@@ -22,6 +22,7 @@ struct fx {
     struct store *st;
     struct dk_agg *agg;
     int64_t sensor;
+    bool wide; /* no /16 holding the whole IPv4 darknet: 32-bit exact sets */
 };
 
 static struct pkt mk(const char *src, const char *dst, uint8_t cls, uint16_t port)
@@ -41,7 +42,7 @@ static struct pkt mk(const char *src, const char *dst, uint8_t cls, uint16_t por
 
 static void open_agg(struct fx *f, uint32_t scan, uint32_t victim)
 {
-    struct dk_agg_opts o = {scan, victim, 0, 0};
+    struct dk_agg_opts o = {scan, victim, 0, 0, !f->wide, 0xc633}; /* 198.51.0.0/16 */
     struct err e;
 
     assert_int_equal(store_open(f->path, &f->st, &e), ERR_OK);
@@ -243,16 +244,16 @@ static void stream(struct fx *f, int split)
         else
             (void)snprintf(src, sizeof(src), "5.%u.0.%u", (unsigned)(x >> 8) % 3,
                            (unsigned)(x >> 16) % 150);
-        (void)snprintf(dst, sizeof(dst), "198.51.%u.%u", (unsigned)(x >> 24) % 4,
-                       (unsigned)(x >> 32) % 256);
+        (void)snprintf(dst, sizeof(dst), "%s.%u.%u",
+                       (x >> 44) % 13 == 0 ? "203.0" : "198.51", /* some outside the /16 */
+                       (unsigned)(x >> 24) % 4, (unsigned)(x >> 32) % 256);
         add(f, DAY0 + i * 8, mk(src, dst, cls[(x >> 48) % 6], (uint16_t)(20 + (x >> 52) % 7)));
     }
     close_agg(f, true);
 }
 
-static void test_merge_equals_single_pass(void **state)
+static void merge_check(struct fx *f)
 {
-    struct fx *f = *state;
     static const char *const tables[] = {
         "SELECT group_concat(x, ';') FROM (SELECT day||','||hex(src)||','||packets||','||bytes"
         "||','||tcp_syn||','||udp||','||other||','||first_seen||','||last_seen||','||hours||','"
@@ -295,6 +296,81 @@ static void test_merge_equals_single_pass(void **state)
     assert_true(q(f->path, "SELECT count(*) FROM dk_source_day WHERE scanner") > 0);
 }
 
+static void test_merge_equals_single_pass(void **state)
+{
+    merge_check(*state);
+}
+
+static void test_merge_equals_single_pass_wide(void **state)
+{
+    struct fx *f = *state;
+
+    f->wide = true;
+    merge_check(f);
+}
+
+/* Adds n packets from src to n distinct addresses prefix.a.b (a, b counting up). */
+static void scan_in(struct fx *f, const char *src, const char *prefix, int n)
+{
+    char dst[32];
+
+    for (int i = 0; i < n; i++) {
+        (void)snprintf(dst, sizeof(dst), "%s.%d.%d", prefix, i / 256, i % 256);
+        add(f, DAY0 + 3600 + i, mk(src, dst, DK_TCP_SYN, 445));
+    }
+}
+
+static int64_t dsts_of(struct fx *f, int64_t packets)
+{
+    char sql[96];
+
+    (void)snprintf(sql, sizeof(sql), "SELECT dsts FROM dk_source_day WHERE packets = %lld",
+                   (long long)packets);
+    return q(f->path, sql);
+}
+
+/* Exact sets hold 64 16-bit keys (one /16 darknet) or 32 32-bit keys, then a HyperLogLog;
+ * a key outside the /16 rewrites a set with 32-bit keys. Reloading keeps every count. */
+static void test_exact_sets(void **state)
+{
+    struct fx *f = *state;
+
+    for (int wide = 0; wide < 2; wide++) {
+        char cmd[320];
+        f->wide = wide != 0;
+        (void)snprintf(cmd, sizeof(cmd), "rm -f %s %s-wal %s-shm", f->path, f->path, f->path);
+        assert_int_equal(system(cmd), 0);
+        open_agg(f, 16, 8);
+        scan_in(f, "7.0.0.1", "198.51", 32);
+        scan_in(f, "7.0.0.2", "198.51", 35);
+        scan_in(f, "7.0.0.3", "198.51", 64);
+        scan_in(f, "7.0.0.4", "198.51", 65);
+        scan_in(f, "7.0.0.5", "198.51", 20); /* 20 in the /16, then 6 outside */
+        scan_in(f, "7.0.0.5", "203.0", 6);
+        scan_in(f, "7.0.0.6", "198.51", 40); /* 40, then one outside: too many for 32 bits */
+        scan_in(f, "7.0.0.6", "203.0", 1);
+        close_agg(f, true);
+        open_agg(f, 16, 8); /* reload the day and add one more destination to each */
+        add(f, DAY0 + 7200, mk("7.0.0.1", "198.51.9.9", DK_TCP_SYN, 445));
+        add(f, DAY0 + 7200, mk("7.0.0.5", "203.0.9.9", DK_TCP_SYN, 445));
+        close_agg(f, true);
+        assert_int_equal(dsts_of(f, 27), 27);
+        if (wide) {
+            assert_in_range(dsts_of(f, 33), 33, 38); /* 33 > 32 keys */
+            assert_in_range(dsts_of(f, 35), 33, 40); /* past 32 keys: an estimate */
+            assert_in_range(dsts_of(f, 64), 54, 74);
+            assert_in_range(dsts_of(f, 65), 55, 75);
+        } else {
+            assert_int_equal(dsts_of(f, 33), 33);
+            assert_int_equal(dsts_of(f, 35), 35);
+            assert_int_equal(dsts_of(f, 64), 64);
+            assert_in_range(dsts_of(f, 65), 65, 75); /* never below what the set held */
+        }
+        assert_in_range(dsts_of(f, 41), 35, 47);
+        assert_int_equal(q(f->path, "SELECT count(*) FROM dk_source_day WHERE scanner"), 6);
+    }
+}
+
 static void test_rollback_leaves_nothing(void **state)
 {
     struct fx *f = *state;
@@ -331,6 +407,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_port_hours_new_sources, setup, teardown),
         cmocka_unit_test_setup_teardown(test_days_and_eviction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_equals_single_pass, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_merge_equals_single_pass_wide, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exact_sets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test(test_hll_accuracy),
     };
