@@ -567,20 +567,46 @@ static enum err_code dst_to_hll(struct dk_day *d, struct dk_src *r, uint32_t key
     return ERR_OK;
 }
 
-/* Rewrites r's 16-bit exact set with 32-bit keys (a key outside the darknet's /16). */
-static enum err_code set_widen(struct dk_day *d, struct dk_src *r, struct err *e)
+/* Stores keys[0..n) (n >= 2) as r's exact set in r's current width, replacing the set of
+ * r->ndst keys (already copied out) whose pool block, if any, is `old` of old_words. */
+static enum err_code set_store(struct dk_day *d, struct dk_src *r, const uint32_t *keys,
+                               uint32_t n, uint32_t old, uint32_t old_words, struct err *e)
 {
-    uint32_t off, n = r->ndst;
-    enum err_code rc = observe_dk_pool_alloc(d, n, &off, e);
+    bool wide = set_wide(d, r);
+    uint32_t off;
+    enum err_code rc;
 
-    if (rc != ERR_OK)
-        return rc;
-    for (uint32_t i = 0; i < n; i++)
-        pool_at(d, off)[i] = set_key(d, r, i);
-    if (n > 2)
-        pool_release(d, r->dref, set_words(false, n));
+    if (n <= set_inline(d, r)) {
+        if (wide) {
+            r->dref = keys[0];
+            r->dref2 = keys[1];
+        } else {
+            r->dref = (keys[0] & 0xffff) | keys[1] << 16;
+            r->dref2 = n > 2 ? (keys[2] & 0xffff) | (n > 3 ? keys[3] << 16 : 0) : 0;
+            r->dref3 = n > 4 ? (uint16_t)keys[4] : 0;
+        }
+        if (old_words > 0)
+            pool_release(d, old, old_words);
+        r->ndst = n;
+        return ERR_OK;
+    }
+    if (old_words > 0 && pool_class(old_words) == pool_class(set_words(wide, n))) {
+        off = old; /* the block has room */
+    } else {
+        rc = observe_dk_pool_alloc(d, set_words(wide, n), &off, e);
+        if (rc != ERR_OK)
+            return rc;
+        if (old_words > 0)
+            pool_release(d, old, old_words);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (wide)
+            pool_at(d, off)[i] = keys[i];
+        else
+            ((uint16_t *)(void *)pool_at(d, off))[i] = (uint16_t)keys[i];
+    }
     r->dref = off;
-    r->hours |= FLAG_WIDE;
+    r->ndst = n;
     return ERR_OK;
 }
 
@@ -588,17 +614,17 @@ static bool set_has(const struct dk_day *d, const struct dk_src *r, uint32_t key
 {
     uint32_t hit = 0;
 
-    if (set_wide(d, r)) {
+    if (r->ndst <= set_inline(d, r)) {
+        for (uint32_t i = 0; i < r->ndst; i++)
+            hit |= set_key(d, r, i) == key;
+    } else if (set_wide(d, r)) {
         const uint32_t *set = pool_at(d, r->dref);
         for (uint32_t i = 0; i < r->ndst; i++) /* branch-free: the compiler vectorizes it */
             hit |= set[i] == key;
     } else {
-        const uint16_t *set;
+        const uint16_t *set = (const uint16_t *)(const void *)pool_at(d, r->dref);
         if (key >> 16 != d->block)
             return false;
-        if (r->ndst == 2)
-            return (r->dref & 0xffff) == (key & 0xffff) || r->dref >> 16 == (key & 0xffff);
-        set = (const uint16_t *)(const void *)pool_at(d, r->dref);
         for (uint32_t i = 0; i < r->ndst; i++)
             hit |= set[i] == (uint16_t)key;
     }
@@ -624,8 +650,7 @@ static inline enum err_code dk_dst_add(struct dk_day *d, struct dk_src *r, uint3
 static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t key,
                                   uint32_t thr, struct err *e)
 {
-    enum err_code rc;
-    uint32_t n = r->ndst;
+    uint32_t keys[DK_EXACT_MAX + 1], n = r->ndst, old = r->dref, old_words = 0;
 
     if (r->hours & FLAG_HLL) {
         hll_add((uint8_t *)pool_at(d, r->dref), key);
@@ -636,55 +661,37 @@ static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t k
         r->ndst = 1;
         return ERR_OK;
     }
-    if (n == 1) {
-        uint32_t first = r->dref;
-        if (first == key)
-            return ERR_OK;
-        if (!set_wide(d, r) && (first >> 16 != d->block || key >> 16 != d->block))
-            r->hours |= FLAG_WIDE;
-        if (!set_wide(d, r)) { /* two 16-bit keys fit in dref */
-            r->dref = (first & 0xffff) | key << 16;
-            r->ndst = 2;
-            return ERR_OK;
-        }
-        rc = observe_dk_pool_alloc(d, 2, &r->dref, e);
-        if (rc != ERR_OK)
-            return rc;
-        pool_at(d, r->dref)[0] = first;
-        pool_at(d, r->dref)[1] = key;
-        r->ndst = 2;
-        return ERR_OK;
-    }
     if (set_has(d, r, key))
         return ERR_OK;
-    if (!set_wide(d, r) && key >> 16 != d->block) {
-        if (n >= (thr > DK_HLL_BYTES / 4 ? thr : DK_HLL_BYTES / 4))
-            return dst_to_hll(d, r, key, e); /* too many for a set of 32-bit keys */
-        rc = set_widen(d, r, e);
-        if (rc != ERR_OK)
-            return rc;
-    }
     if (n >= set_cap(d, r, thr))
         return dst_to_hll(d, r, key, e);
-    if (!set_wide(d, r) && n == 2) { /* leaving dref: two keys move to the pool */
-        uint32_t two = r->dref;
-        rc = observe_dk_pool_alloc(d, set_words(false, 3), &r->dref, e);
-        if (rc != ERR_OK)
-            return rc;
-        ((uint16_t *)(void *)pool_at(d, r->dref))[0] = (uint16_t)two;
-        ((uint16_t *)(void *)pool_at(d, r->dref))[1] = (uint16_t)(two >> 16);
+    if (!set_wide(d, r) && (key >> 16 != d->block || (n == 1 && r->dref >> 16 != d->block))) {
+        if (n >= (thr > DK_HLL_BYTES / 4 ? thr : DK_HLL_BYTES / 4))
+            return dst_to_hll(d, r, key, e); /* too many for a set of 32-bit keys */
+        for (uint32_t i = 0; i < n; i++)
+            keys[i] = set_key(d, r, i);
+        if (n > set_inline(d, r))
+            old_words = set_words(false, n);
+        r->hours |= FLAG_WIDE;
+    } else if (n > set_inline(d, r)) { /* append in the pool block */
+        uint32_t w = set_words(set_wide(d, r), n);
+        if (pool_class(w) == pool_class(set_words(set_wide(d, r), n + 1))) {
+            if (set_wide(d, r))
+                pool_at(d, r->dref)[n] = key;
+            else
+                ((uint16_t *)(void *)pool_at(d, r->dref))[n] = (uint16_t)key;
+            r->ndst = n + 1;
+            return ERR_OK;
+        }
+        for (uint32_t i = 0; i < n; i++)
+            keys[i] = set_key(d, r, i);
+        old_words = w;
     } else {
-        rc = pool_grow(d, &r->dref, set_words(set_wide(d, r), n),
-                       set_words(set_wide(d, r), n + 1), e);
-        if (rc != ERR_OK)
-            return rc;
+        for (uint32_t i = 0; i < n; i++)
+            keys[i] = set_key(d, r, i);
     }
-    if (set_wide(d, r))
-        pool_at(d, r->dref)[n] = key;
-    else
-        ((uint16_t *)(void *)pool_at(d, r->dref))[n] = (uint16_t)key;
-    r->ndst = n + 1;
-    return ERR_OK;
+    keys[n] = key;
+    return set_store(d, r, keys, n + 1, old, old_words, e);
 }
 
 enum err_code observe_dk_dst_insert(struct dk_day *d, struct dk_src *r, uint32_t key, uint32_t thr,
@@ -745,7 +752,7 @@ static enum err_code port_rehash(struct dk_day *d, struct dk_src *r, uint32_t np
     return ERR_OK;
 }
 
-/* Adds (port, cls), known to be absent, as r's next entry. */
+/* Adds (port, cls), known to be absent, as r's next entry; *out is NULL for entry 0. */
 static enum err_code port_insert(struct dk_day *d, struct dk_src *r, uint16_t port, uint8_t cls,
                                  struct dk_port_ent **out, struct err *e)
 {
@@ -755,8 +762,14 @@ static enum err_code port_insert(struct dk_day *d, struct dk_src *r, uint16_t po
     if (n >= (1u << 19) - 1) /* cannot happen: 5 classes x 65536 ports */
         return err_set(e, ERR_LIMIT, "darknet: too many (port, class) pairs for one source");
     if (n == 0) {
-        *out = &r->p0;
-    } else if (n < PORT_LINEAR) {
+        r->p0_port = port;
+        r->p0_cls = cls;
+        r->p0_hours = 0;
+        r->nport = 1;
+        *out = NULL;
+        return ERR_OK;
+    }
+    if (n < PORT_LINEAR) {
         rc = pool_grow(d, &r->pref, (n - 1) * DK_PORT_WORDS, n * DK_PORT_WORDS, e);
         *out = port_block(d, r) + (n - 1);
     } else {
@@ -771,13 +784,14 @@ static enum err_code port_insert(struct dk_day *d, struct dk_src *r, uint16_t po
     return ERR_OK;
 }
 
-/* Finds or adds r's (port, class) entry; *fresh says it was added. */
+/* Finds or adds r's (port, class) entry: *out is the pool entry, or NULL for entry 0 (in
+ * the record); *fresh says it was added. */
 static enum err_code port_entry(struct dk_day *d, struct dk_src *r, uint16_t port, uint8_t cls,
                                 struct dk_port_ent **out, bool *fresh, struct err *e)
 {
     *fresh = false;
-    if (r->nport > 0 && r->p0.port == port && r->p0.cls == cls) {
-        *out = &r->p0;
+    if (r->nport > 0 && r->p0_port == port && r->p0_cls == cls) {
+        *out = NULL;
         return ERR_OK;
     }
     if (r->nport > PORT_LINEAR) {
@@ -872,8 +886,8 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff,
     rc = dk_dst_add(d, r, k->dst, a->o.scanner_threshold, e);
     if (rc != ERR_OK)
         return rc;
-    if (r->nport > 0 && r->p0.port == p->port && r->p0.cls == p->cls) {
-        pe = &r->p0;
+    if (r->nport > 0 && r->p0_port == p->port && r->p0_cls == p->cls) {
+        pe = NULL;
     } else {
         rc = port_entry(d, r, p->port, p->cls, &pe, &fresh, e);
         if (rc != ERR_OK)
@@ -889,13 +903,23 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff,
     ph->bytes += p->ip_len;
     ph->dirty = 1;
     ph->new_sources += fresh;
+    if (pe == NULL) { /* entry 0: its count is derived from the class counts */
+        ph->sources += !(r->p0_hours & hbit);
+        r->p0_hours |= hbit;
+        return ERR_OK;
+    }
     ph->sources += !(pe->hours & hbit);
     pe->hours |= hbit;
     pe->count++;
-    if (pe != &r->p0 && pe->count > r->p0.count && r->nport <= PORT_LINEAR) {
-        struct dk_port_ent t = r->p0; /* keep the busiest entry in the record */
-        r->p0 = *pe;
-        *pe = t;
+    if (r->nport <= PORT_LINEAR && (pe->count & 15) == 0) { /* a look every 16 packets */
+        uint32_t c0 = p0_count(d, r);
+        if (pe->count > c0) { /* keep the busiest entry in the record */
+            struct dk_port_ent t = {r->p0_port, r->p0_cls, 0, c0, r->p0_hours};
+            r->p0_port = pe->port;
+            r->p0_cls = pe->cls;
+            r->p0_hours = pe->hours;
+            *pe = t;
+        }
     }
     return ERR_OK;
 }
@@ -1092,7 +1116,7 @@ static inline __attribute__((always_inline)) void pf_pool(const struct dk_day *d
     r = rec_at(d, k->cand);
     if (r->key != k->v4 || (r->hours & FLAG_V6))
         return;
-    if (r->nport > 1 && (r->p0.port != p->port || r->p0.cls != p->cls)) {
+    if (r->nport > 1 && (r->p0_port != p->port || r->p0_cls != p->cls)) {
         const uint32_t *b = pool_at(d, r->pref);
         if (r->nport > PORT_LINEAR) {
             uint32_t slots = port_slots(r->nport);

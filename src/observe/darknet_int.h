@@ -51,7 +51,11 @@ struct dk_src {
     uint32_t hours;         /* bits 0-23 active hours; FLAG_DIRTY, FLAG_HLL, FLAG_V6 */
     uint32_t dref;          /* the key (ndst 1), two 16-bit keys (ndst 2, narrow), or pool */
     uint32_t pref;          /* pool offset of entries 1..nport-1 */
-    struct dk_port_ent p0;  /* entry 0: the busiest entry (promoted as counts change) */
+    uint16_t p0_port;       /* entry 0, the busiest (promoted as counts change): port, */
+    uint16_t dref3;         /* (a fifth inline key, see set_key) */
+    uint32_t p0_hours : 24; /* hours and class; its count is derived (see p0_count) */
+    uint32_t p0_cls : 8;
+    uint32_t dref2;         /* more inline keys of a small exact set (see set_key) */
     uint64_t bytes : 40;    /* saturates at DK_BYTES_MAX */
     uint64_t last_off : 17; /* last and first packet, seconds into the day */
     uint64_t ndst : 7;      /* exact count; with FLAG_HLL a lower bound (<= DK_EXACT_MAX + 1) */
@@ -158,16 +162,43 @@ static inline uint32_t port_nslots(const struct dk_src *r)
     return r->nport ? port_slots(r->nport) + 1 : 0;
 }
 
-/* Slot s (< port_nslots(r)) of r's entries; NULL for an empty slot of a table. */
-static inline struct dk_port_ent *port_slot(const struct dk_day *d, const struct dk_src *r,
-                                            uint32_t s)
+/* Pool slot s (1 <= s < port_nslots(r)) of r's entries; NULL for an empty table slot. */
+static inline struct dk_port_ent *port_pool_slot(const struct dk_day *d, const struct dk_src *r,
+                                                 uint32_t s)
 {
-    struct dk_port_ent *pe;
+    struct dk_port_ent *pe = (struct dk_port_ent *)(void *)pool_at(d, r->pref) + (s - 1);
 
-    if (s == 0)
-        return (struct dk_port_ent *)(uintptr_t)&r->p0;
-    pe = (struct dk_port_ent *)(void *)pool_at(d, r->pref) + (s - 1);
     return pe->cls == PORT_EMPTY ? NULL : pe;
+}
+
+/* Packets of entry 0: every packet of a class counts in exactly one entry of that class,
+ * so it is the class total less the pool entries of the class. */
+static inline uint32_t p0_count(const struct dk_day *d, const struct dk_src *r)
+{
+    uint32_t c = r->pk[r->p0_cls];
+
+    for (uint32_t s = 1, ns = port_nslots(r); s < ns; s++) {
+        const struct dk_port_ent *pe = port_pool_slot(d, r, s);
+        if (pe != NULL && pe->cls == r->p0_cls)
+            c -= pe->count;
+    }
+    return c;
+}
+
+/* Copies slot s (< port_nslots(r)) of r's entries into *out; false for an empty slot. */
+static inline bool port_get(const struct dk_day *d, const struct dk_src *r, uint32_t s,
+                            struct dk_port_ent *out)
+{
+    const struct dk_port_ent *pe;
+
+    if (s == 0) {
+        *out = (struct dk_port_ent){r->p0_port, r->p0_cls, 0, p0_count(d, r), r->p0_hours};
+        return true;
+    }
+    pe = port_pool_slot(d, r, s);
+    if (pe != NULL)
+        *out = *pe;
+    return pe != NULL;
 }
 
 /* Whether r's exact destination set holds 32-bit keys (else 16-bit keys under d->block). */
@@ -176,10 +207,11 @@ static inline bool set_wide(const struct dk_day *d, const struct dk_src *r)
     return !d->narrow || (r->hours & (FLAG_V6 | FLAG_WIDE));
 }
 
-/* Keys held in dref itself: one 32-bit key, or two 16-bit keys. */
+/* Keys an exact set holds in the record (dref, dref2, dref3) before it needs a pool
+ * block: two 32-bit keys, or five 16-bit keys. A set of one key keeps it whole in dref. */
 static inline uint32_t set_inline(const struct dk_day *d, const struct dk_src *r)
 {
-    return set_wide(d, r) ? 1 : 2;
+    return set_wide(d, r) ? 2 : 5;
 }
 
 /* Key i of r's exact set (i < r->ndst), as a full 32-bit key. */
@@ -187,10 +219,16 @@ static inline uint32_t set_key(const struct dk_day *d, const struct dk_src *r, u
 {
     if (r->ndst == 1)
         return r->dref;
-    if (set_wide(d, r))
+    if (set_wide(d, r)) {
+        if (r->ndst <= 2)
+            return i == 0 ? r->dref : r->dref2;
         return pool_at(d, r->dref)[i];
-    if (r->ndst == 2)
-        return d->block << 16 | (r->dref >> (16 * i) & 0xffff);
+    }
+    if (r->ndst <= 5) {
+        if (i == 4)
+            return d->block << 16 | r->dref3;
+        return d->block << 16 | ((i < 2 ? r->dref : r->dref2) >> (16 * (i & 1)) & 0xffff);
+    }
     return d->block << 16 | ((const uint16_t *)(const void *)pool_at(d, r->dref))[i];
 }
 

@@ -71,13 +71,13 @@ static enum err_code state_encode(const struct dk_day *d, const struct dk_src *r
             put_u32(p + 4 * i, set_key(d, r, i));
     p += dbytes;
     for (uint32_t i = 0, ns = port_nslots(r); i < ns; i++) {
-        const struct dk_port_ent *pe = port_slot(d, r, i);
-        if (pe == NULL)
+        struct dk_port_ent pe;
+        if (!port_get(d, r, i, &pe))
             continue;
-        put_u16(p, pe->port);
-        p[2] = pe->cls;
-        put_u32(p + 3, pe->count);
-        put_u32(p + 7, pe->hours);
+        put_u16(p, pe.port);
+        p[2] = pe.cls;
+        put_u32(p + 3, pe.count);
+        put_u32(p + 7, pe.hours & HOURS_MASK);
         p += 11;
     }
     if (r->nport > 1) /* in (port, class) order: the same state gives the same blob */
@@ -90,6 +90,7 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r,
                                   const uint8_t *s, size_t n, uint32_t thr, struct err *e)
 {
     uint32_t ndst, nport;
+    uint64_t sum[DK_NCLASS] = {0};
     size_t dbytes;
     bool hll;
     enum err_code rc;
@@ -127,9 +128,20 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r,
         rc = observe_dk_port_entry(d, r, get_u16(s), s[2], &pe, &fresh, e);
         if (rc != ERR_OK)
             return rc;
+        if (!fresh)
+            return err_set(e, ERR_PARSE, "darknet: stored source state repeats an entry");
+        sum[s[2]] += get_u32(s + 3);
+        if (pe == NULL) { /* entry 0: its count follows from the class counts */
+            r->p0_hours = get_u32(s + 7) & HOURS_MASK;
+            continue;
+        }
         pe->count = get_u32(s + 3);
         pe->hours = get_u32(s + 7) & HOURS_MASK;
     }
+    for (int k = 0; k < DK_NCLASS; k++)
+        if (sum[k] != r->pk[k])
+            return err_set(e, ERR_PARSE, "darknet: stored source state disagrees with its "
+                                         "class counts");
     return ERR_OK;
 }
 
@@ -288,11 +300,8 @@ static enum err_code top_entries(struct dk_agg *a, const struct dk_day *d, const
             return rc;
         pe = (struct dk_port_ent *)(void *)a->scratch.data;
     }
-    for (uint32_t s = 0, ns = port_nslots(r); s < ns; s++) {
-        const struct dk_port_ent *x = port_slot(d, r, s);
-        if (x != NULL)
-            pe[n++] = *x;
-    }
+    for (uint32_t s = 0, ns = port_nslots(r); s < ns; s++)
+        n += port_get(d, r, s, &pe[n]);
     if (n > 32) {
         uint16_t *ports = (uint16_t *)(void *)(a->scratch.data + n * sizeof(*pe));
         for (size_t i = 0; i < n; i++)
@@ -446,10 +455,10 @@ static enum err_code flush_port_days(struct dk_agg *a, struct dk_day *d, struct 
     for (uint32_t i = 0; i < d->nrecs && rc == ERR_OK; i++) {
         const struct dk_src *r = rec_at(d, i);
         for (uint32_t j = 0, ns = port_nslots(r); j < ns && rc == ERR_OK; j++) {
-            const struct dk_port_ent *pe = port_slot(d, r, j);
+            struct dk_port_ent ent, *pe = &ent;
             uint64_t key, *v;
             uint32_t slot;
-            if (pe == NULL)
+            if (!port_get(d, r, j, &ent))
                 continue;
             key = (uint64_t)pe->cls << 16 | pe->port;
             if (!observe_dk_kmap_get(&m, key, &slot)) {
