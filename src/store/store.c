@@ -183,7 +183,7 @@ static enum err_code configure(struct store *st, struct err *e)
 
     (void)sqlite3_busy_timeout(st->db, 10000);
     rc = store_exec(st,
-                    "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                    "PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                     " PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
                     " PRAGMA temp_store=MEMORY;",
                     e);
