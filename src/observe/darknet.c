@@ -610,13 +610,27 @@ static enum err_code set_store(struct dk_day *d, struct dk_src *r, const uint32_
     return ERR_OK;
 }
 
+/* Whether the 16-bit key k is among the first n (2..5) keys held in r's record. */
+static inline bool inline16_has(const struct dk_src *r, uint32_t n, uint32_t k)
+{
+    uint64_t v = (uint64_t)r->dref2 << 32 | r->dref;
+    uint32_t hit = r->dref3 == k && n == 5;
+
+    for (uint32_t i = 0; i < 4; i++)
+        hit |= (i < n) & ((v >> (16 * i) & 0xffff) == k);
+    return hit != 0;
+}
+
 static bool set_has(const struct dk_day *d, const struct dk_src *r, uint32_t key)
 {
     uint32_t hit = 0;
 
+    if (r->ndst == 1)
+        return r->dref == key;
     if (r->ndst <= set_inline(d, r)) {
-        for (uint32_t i = 0; i < r->ndst; i++)
-            hit |= set_key(d, r, i) == key;
+        if (set_wide(d, r))
+            return r->dref == key || r->dref2 == key;
+        return key >> 16 == d->block && inline16_has(r, r->ndst, key & 0xffff);
     } else if (set_wide(d, r)) {
         const uint32_t *set = pool_at(d, r->dref);
         for (uint32_t i = 0; i < r->ndst; i++) /* branch-free: the compiler vectorizes it */
@@ -673,6 +687,17 @@ static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t k
         if (n > set_inline(d, r))
             old_words = set_words(false, n);
         r->hours |= FLAG_WIDE;
+    } else if (n >= 2 && n < set_inline(d, r)) { /* room left in the record */
+        if (set_wide(d, r)) {
+            r->dref2 = key;
+        } else if (n == 4) {
+            r->dref3 = (uint16_t)key;
+        } else {
+            uint32_t *w = n < 2 ? &r->dref : &r->dref2;
+            *w = (n & 1) ? ((*w & 0xffff) | key << 16) : (key & 0xffff);
+        }
+        r->ndst = n + 1;
+        return ERR_OK;
     } else if (n > set_inline(d, r)) { /* append in the pool block */
         uint32_t w = set_words(set_wide(d, r), n);
         if (pool_class(w) == pool_class(set_words(set_wide(d, r), n + 1))) {
