@@ -168,7 +168,7 @@ double observe_dk_hll_estimate(const uint8_t *regs)
 
 /* ---- day state ------------------------------------------------------------------- */
 
-static void day_free(struct dk_day *d)
+void observe_dk_day_free(struct dk_day *d)
 {
     if (d == NULL)
         return;
@@ -185,7 +185,7 @@ static void day_free(struct dk_day *d)
     mem_free(d);
 }
 
-static enum err_code day_new(int64_t day, struct dk_day **out, struct err *e)
+enum err_code observe_dk_day_new(int64_t day, struct dk_day **out, struct err *e)
 {
     struct dk_day *d = mem_calloc(1, sizeof(*d));
     enum err_code rc;
@@ -208,7 +208,7 @@ static enum err_code day_new(int64_t day, struct dk_day **out, struct err *e)
     if (rc == ERR_OK && (d->slots == NULL || d->ph == NULL))
         rc = err_set(e, ERR_NOMEM, "darknet: cannot allocate tables");
     if (rc != ERR_OK) {
-        day_free(d);
+        observe_dk_day_free(d);
         return rc;
     }
     memset(d->slots, 0xff, d->nslots * sizeof(*d->slots));
@@ -993,7 +993,7 @@ enum err_code observe_dk_agg_new(struct store *st, int64_t sensor, const struct 
 void observe_dk_agg_discard(struct dk_agg *a)
 {
     for (int i = 0; i < DK_OPEN_DAYS; i++) {
-        day_free(a->days[i]);
+        observe_dk_day_free(a->days[i]);
         a->days[i] = NULL;
     }
     a->cur = NULL;
@@ -1032,17 +1032,17 @@ static enum err_code switch_day(struct dk_agg *a, int64_t day, struct err *e)
         rc = observe_dk_day_flush(a, a->days[slot], e);
         if (rc != ERR_OK)
             return rc;
-        day_free(a->days[slot]);
+        observe_dk_day_free(a->days[slot]);
         a->days[slot] = NULL;
     }
-    rc = day_new(day, &d, e);
+    rc = observe_dk_day_new(day, &d, e);
     if (rc != ERR_OK)
         return rc;
     d->narrow = a->o.v4_narrow;
     d->block = a->o.v4_block;
     rc = observe_dk_day_load(a, d, e);
     if (rc != ERR_OK) {
-        day_free(d);
+        observe_dk_day_free(d);
         return rc;
     }
     a->days[slot] = d;

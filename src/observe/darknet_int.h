@@ -296,6 +296,9 @@ enum err_code observe_dk_dst_insert(struct dk_day *d, struct dk_src *r, uint32_t
 enum err_code observe_dk_port_entry(struct dk_day *d, struct dk_src *r, uint16_t port, uint8_t cls,
                                     struct dk_port_ent **out, bool *fresh, struct err *e);
 
+enum err_code observe_dk_day_new(int64_t day, struct dk_day **out, struct err *e);
+void observe_dk_day_free(struct dk_day *d); /* NULL is a no-op */
+
 /* darknet_store.c: loads day d's stored state; writes what changed since the last flush. */
 enum err_code observe_dk_day_load(struct dk_agg *a, struct dk_day *d, struct err *e);
 enum err_code observe_dk_day_flush(struct dk_agg *a, struct dk_day *d, struct err *e);

@@ -145,6 +145,54 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r,
     return ERR_OK;
 }
 
+/* Decodes blob into a new IPv4 source of day d with class counts pk. */
+static enum err_code state_load_one(struct dk_day *d, const struct ip16 *ip, const uint8_t *blob,
+                                    size_t n, const uint32_t pk[DK_NCLASS], struct dk_src **out,
+                                    struct err *e)
+{
+    uint32_t idx;
+    enum err_code rc = observe_dk_src_insert(d, ip, ip_hash(ip), &idx, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    *out = rec_at(d, idx);
+    for (int k = 0; k < DK_NCLASS; k++)
+        (*out)->pk[k] = pk[k];
+    return state_decode(d, *out, blob, n, 16, e);
+}
+
+enum err_code observe_dk_state_roundtrip(const uint8_t *blob, size_t n,
+                                         const uint32_t pk[DK_NCLASS], bool narrow,
+                                         bool *exact, struct err *e)
+{
+    struct dk_day *d;
+    struct dk_src *r1, *r2;
+    struct ip16 a = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1}}, b = a;
+    struct buf b1, b2;
+    enum err_code rc = observe_dk_day_new(0, &d, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    d->narrow = narrow;
+    d->block = 0xc633; /* 198.51.0.0/16 */
+    b.b[15] = 2;
+    buf_init(&b1, (size_t)64 << 20);
+    buf_init(&b2, (size_t)64 << 20);
+    rc = state_load_one(d, &a, blob, n, pk, &r1, e);
+    if (rc == ERR_OK)
+        rc = state_encode(d, r1, &b1, e);
+    if (rc == ERR_OK)
+        rc = state_load_one(d, &b, b1.data, b1.len, pk, &r2, e);
+    if (rc == ERR_OK)
+        rc = state_encode(d, r2, &b2, e);
+    *exact = rc == ERR_OK && b1.len == b2.len && memcmp(b1.data, b2.data, b1.len) == 0 &&
+             r1->ndst == r2->ndst && r1->nport == r2->nport;
+    buf_fini(&b1);
+    buf_fini(&b2);
+    observe_dk_day_free(d);
+    return rc;
+}
+
 /* ---- loading a day back from the store ---------------------------------------------- */
 
 struct load_ctx {

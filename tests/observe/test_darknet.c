@@ -371,6 +371,44 @@ static void test_exact_sets(void **state)
     }
 }
 
+/* Every stored state blob of a varied day decodes, and re-encodes to the same bytes. */
+static void test_state_roundtrip(void **state)
+{
+    struct fx *f = *state;
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    int rows = 0;
+
+    stream(f, 9000);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT tcp_syn, udp, icmp_echo, backscatter, other,"
+                                            " state, substr(hex(src), 1, 24) ="
+                                            " '00000000000000000000FFFF' FROM dk_source_day",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    while (sqlite3_step(s) == SQLITE_ROW) {
+        uint32_t pk[DK_NCLASS];
+        bool exact = false;
+        struct err e;
+        for (int k = 0; k < DK_NCLASS; k++)
+            pk[k] = (uint32_t)sqlite3_column_int64(s, k);
+        assert_int_equal(observe_dk_state_roundtrip(sqlite3_column_blob(s, 5),
+                                                    (size_t)sqlite3_column_bytes(s, 5), pk,
+                                                    sqlite3_column_int(s, 6) != 0, &exact, &e),
+                         ERR_OK);
+        assert_true(exact);
+        pk[DK_TCP_SYN]++; /* entry counts no longer add up to the class counts */
+        assert_int_equal(observe_dk_state_roundtrip(sqlite3_column_blob(s, 5),
+                                                    (size_t)sqlite3_column_bytes(s, 5), pk,
+                                                    sqlite3_column_int(s, 6) != 0, &exact, &e),
+                         ERR_PARSE);
+        rows++;
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    assert_true(rows > 400);
+}
+
 static void test_rollback_leaves_nothing(void **state)
 {
     struct fx *f = *state;
@@ -409,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_merge_equals_single_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_merge_equals_single_pass_wide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_exact_sets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state_roundtrip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test(test_hll_accuracy),
     };
