@@ -415,12 +415,24 @@ static enum err_code ports_summary(struct dk_agg *a, const struct dk_day *d,
     return ERR_OK;
 }
 
+/* A scanner probed (SYN, UDP or echo) at least the threshold of distinct destinations. */
+static bool is_scanner(const struct dk_agg *a, const struct dk_src *r)
+{
+    uint32_t probes = r->pk[DK_TCP_SYN] + r->pk[DK_UDP] + r->pk[DK_ICMP_ECHO];
+
+    return r->ndst >= a->o.scanner_threshold && probes > 0;
+}
+
+static bool is_victim(const struct dk_agg *a, const struct dk_src *r)
+{
+    return r->pk[DK_BACKSCATTER] >= a->o.victim_threshold;
+}
+
 static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src *r,
                                uint32_t seq, struct err *e)
 {
     struct store_dk_src row;
     const struct geo_ent *g = &d->geo[r->geo];
-    uint32_t probes = r->pk[DK_TCP_SYN] + r->pk[DK_UDP] + r->pk[DK_ICMP_ECHO];
     char json[TOP_JSON_MAX];
     enum err_code rc;
 
@@ -450,8 +462,8 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
     row.country[0] = (char)('A' + g->cc / 26);
     row.country[1] = (char)('A' + g->cc % 26);
     row.asn = g->asn;
-    row.scanner = r->ndst >= a->o.scanner_threshold && probes > 0;
-    row.victim = r->pk[DK_BACKSCATTER] >= a->o.victim_threshold;
+    row.scanner = is_scanner(a, r);
+    row.victim = is_victim(a, r);
     rc = ports_summary(a, d, r, &row.ports, json, e);
     if (rc != ERR_OK)
         return rc;
@@ -592,6 +604,41 @@ static enum err_code flush_sources(struct dk_agg *a, struct dk_day *d, bool *any
     return rc;
 }
 
+/* The day's scanners and DoS victims, from memory: every record of the day, not only the
+ * changed ones, so the stored sightings are the whole day's. */
+static enum err_code flush_sightings(struct dk_agg *a, struct dk_day *d, struct err *e)
+{
+    struct store_dk_sighting *v;
+    size_t n = 0;
+    enum err_code rc;
+
+    for (uint32_t i = 0; i < d->nrecs; i++) {
+        const struct dk_src *r = rec_at(d, i);
+        n += is_scanner(a, r) || is_victim(a, r);
+    }
+    rc = buf_resize(&a->scratch, n * sizeof(*v), e);
+    if (rc != ERR_OK)
+        return rc;
+    v = (struct store_dk_sighting *)(void *)a->scratch.data;
+    n = 0;
+    for (uint32_t i = 0; i < d->nrecs; i++) {
+        const struct dk_src *r = rec_at(d, i);
+        struct store_dk_sighting *x = &v[n];
+        x->scanner = is_scanner(a, r);
+        x->victim = is_victim(a, r);
+        if (!x->scanner && !x->victim)
+            continue;
+        src_ip(d, r, &x->ip);
+        x->first_seen = d->day * 86400 + r->first_off;
+        x->last_seen = d->day * 86400 + r->last_off;
+        x->packets = 0;
+        for (int k = 0; k < DK_NCLASS; k++)
+            x->packets += r->pk[k];
+        n++;
+    }
+    return store_dk_sightings_put(a->st, a->sensor, d->day, v, n, e);
+}
+
 enum err_code observe_dk_day_flush(struct dk_agg *a, struct dk_day *d, struct err *e)
 {
     enum err_code rc = ERR_OK;
@@ -612,7 +659,7 @@ enum err_code observe_dk_day_flush(struct dk_agg *a, struct dk_day *d, struct er
         rc = flush_geo(a, d, e);
     t[4] = time_mono();
     if (rc == ERR_OK)
-        rc = store_dk_sightings_refresh(a->st, a->sensor, d->day, e);
+        rc = flush_sightings(a, d, e);
     t[5] = time_mono();
     log_info("darknet", "flush day %lld: %u sources %.3f s, ports %.3f s, port-days %.3f s, "
              "geo %.3f s, sightings %.3f s", (long long)d->day, d->nrecs, t[1] - t[0],

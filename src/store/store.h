@@ -125,10 +125,22 @@ typedef enum err_code (*store_dk_geo_fn)(void *ctx, const struct store_dk_geo *r
 enum err_code store_dk_geo_load(struct store *st, int64_t sensor, int64_t since, int64_t until,
                                 store_dk_geo_fn fn, void *ctx, struct err *e);
 
-/* Recomputes the indicators and the sightings (kinds "scanner", "dos-victim") of the sources
- * flagged on (sensor, day) from that day's source rows: exact and idempotent. Sightings
- * are kept per day (table sighting_days) and summed by the view `sightings` (first/last
- * seen, count = days flagged, packets on those days). */
+/* One flagged source of a day: an IP indicator sighted as a scanner and/or DoS victim. */
+struct store_dk_sighting {
+    struct ip16 ip;
+    bool scanner, victim;
+    int64_t first_seen, last_seen;
+    uint64_t packets;
+};
+/* Replaces the sightings (kinds "scanner", "dos-victim") of (sensor, day) with those of
+ * v[0..n) — every flagged source of that day — and upserts their IP indicators (first and
+ * last seen widened): exact and idempotent. Sightings are kept per day (table
+ * sighting_days) and summed by the view `sightings` (first/last seen, count = days
+ * flagged, packets on those days). */
+enum err_code store_dk_sightings_put(struct store *st, int64_t sensor, int64_t day,
+                                     const struct store_dk_sighting *v, size_t n,
+                                     struct err *e);
+/* The same, with the flagged sources read from (sensor, day)'s stored source rows. */
 enum err_code store_dk_sightings_refresh(struct store *st, int64_t sensor, int64_t day,
                                          struct err *e);
 

@@ -256,11 +256,23 @@ enum err_code store_dk_geo_load(struct store *st, int64_t sensor, int64_t since,
     return ERR_OK;
 }
 
+/* Sightings are rebuilt from the day's flagged sources, gathered first in a temporary
+ * table (from the caller's list, or from the stored rows), then upserted set-wise. */
+static const char sql_flagged[] =
+    "CREATE TEMP TABLE IF NOT EXISTS dk_flagged(src BLOB NOT NULL, scanner INTEGER NOT NULL,"
+    " victim INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    " packets INTEGER NOT NULL); DELETE FROM temp.dk_flagged;";
+
+static const char sql_flagged_rows[] =
+    "INSERT INTO temp.dk_flagged SELECT src, scanner, victim, first_seen, last_seen, packets"
+    " FROM dk_source_day"
+    " WHERE id BETWEEN ((?1 << 46) | (?2 << 32)) AND ((?1 << 46) | (?2 << 32) | 4294967295)"
+    " AND (scanner OR victim)";
+
 static const char sql_ind[] =
     "INSERT INTO indicators(type, value, first_seen, last_seen)"
-    " SELECT ooda_ip_type(src), ooda_ip_text(src), first_seen, last_seen FROM dk_source_day"
-    " WHERE id BETWEEN ((?1 << 46) | (?2 << 32)) AND ((?1 << 46) | (?2 << 32) | 4294967295)"
-    " AND (scanner OR victim)"
+    " SELECT ooda_ip_type(src), ooda_ip_text(src), first_seen, last_seen FROM temp.dk_flagged"
+    " WHERE true" /* else the parser reads ON CONFLICT as a join constraint */
     " ON CONFLICT(type, value) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),"
     " last_seen = max(last_seen, excluded.last_seen)";
 
@@ -270,13 +282,12 @@ static const char sql_sight[] =
     "INSERT INTO sighting_days(indicator_id, sensor_id, kind, day, first_seen, last_seen,"
     " packets)"
     " SELECT i.id, ?2, k.kind, ?1, d.first_seen, d.last_seen, d.packets"
-    " FROM dk_source_day d"
+    " FROM temp.dk_flagged d"
     " JOIN (SELECT 'scanner' AS kind UNION ALL SELECT 'dos-victim') k"
     "   ON (k.kind = 'scanner' AND d.scanner) OR (k.kind = 'dos-victim' AND d.victim)"
-    " JOIN indicators i ON i.type = ooda_ip_type(d.src) AND i.value = ooda_ip_text(d.src)"
-    " WHERE d.id BETWEEN ((?1 << 46) | (?2 << 32)) AND ((?1 << 46) | (?2 << 32) | 4294967295)"
-    " AND (d.scanner OR d.victim)";
+    " JOIN indicators i ON i.type = ooda_ip_type(d.src) AND i.value = ooda_ip_text(d.src)";
 
+/* Runs sql with ?1 = day and ?2 = sensor where it has them. */
 static enum err_code run_day_sql(struct store *st, const char *sql, int64_t sensor, int64_t day,
                                  struct err *e)
 {
@@ -285,8 +296,10 @@ static enum err_code run_day_sql(struct store *st, const char *sql, int64_t sens
 
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return store_fail(st, "prepare sightings", e);
-    sqlite3_bind_int64(s, 1, day);
-    sqlite3_bind_int64(s, 2, sensor);
+    if (sqlite3_bind_parameter_count(s) >= 2) {
+        sqlite3_bind_int64(s, 1, day);
+        sqlite3_bind_int64(s, 2, sensor);
+    }
     rc = sqlite3_step(s);
     if (rc != SQLITE_DONE) {
         store_fail(st, "refresh sightings", e);
@@ -297,8 +310,9 @@ static enum err_code run_day_sql(struct store *st, const char *sql, int64_t sens
     return ERR_OK;
 }
 
-enum err_code store_dk_sightings_refresh(struct store *st, int64_t sensor, int64_t day,
-                                         struct err *e)
+/* Replaces (sensor, day)'s sightings with those of temp.dk_flagged. */
+static enum err_code sightings_from_flagged(struct store *st, int64_t sensor, int64_t day,
+                                            struct err *e)
 {
     enum err_code rc = run_day_sql(st, sql_ind, sensor, day, e);
 
@@ -306,6 +320,47 @@ enum err_code store_dk_sightings_refresh(struct store *st, int64_t sensor, int64
         rc = run_day_sql(st, sql_clear, sensor, day, e);
     if (rc == ERR_OK)
         rc = run_day_sql(st, sql_sight, sensor, day, e);
+    return rc;
+}
+
+enum err_code store_dk_sightings_refresh(struct store *st, int64_t sensor, int64_t day,
+                                         struct err *e)
+{
+    enum err_code rc = store_exec(st, sql_flagged, e);
+
+    if (rc == ERR_OK)
+        rc = run_day_sql(st, sql_flagged_rows, sensor, day, e);
+    if (rc == ERR_OK)
+        rc = sightings_from_flagged(st, sensor, day, e);
+    return rc;
+}
+
+enum err_code store_dk_sightings_put(struct store *st, int64_t sensor, int64_t day,
+                                     const struct store_dk_sighting *v, size_t n,
+                                     struct err *e)
+{
+    sqlite3_stmt *s = NULL;
+    enum err_code rc = store_exec(st, sql_flagged, e);
+
+    if (rc == ERR_OK && sqlite3_prepare_v2(st->db, "INSERT INTO temp.dk_flagged"
+                                           " VALUES(?1,?2,?3,?4,?5,?6)", -1, &s, NULL) != SQLITE_OK)
+        rc = store_fail(st, "prepare flagged sources", e);
+    for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        if (!v[i].scanner && !v[i].victim)
+            continue;
+        sqlite3_bind_blob(s, 1, v[i].ip.b, 16, SQLITE_STATIC);
+        sqlite3_bind_int(s, 2, v[i].scanner);
+        sqlite3_bind_int(s, 3, v[i].victim);
+        sqlite3_bind_int64(s, 4, v[i].first_seen);
+        sqlite3_bind_int64(s, 5, v[i].last_seen);
+        sqlite3_bind_int64(s, 6, (int64_t)v[i].packets);
+        if (sqlite3_step(s) != SQLITE_DONE)
+            rc = store_fail(st, "gather flagged sources", e);
+        sqlite3_reset(s);
+    }
+    sqlite3_finalize(s);
+    if (rc == ERR_OK)
+        rc = sightings_from_flagged(st, sensor, day, e);
     return rc;
 }
 

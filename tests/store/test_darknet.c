@@ -399,6 +399,52 @@ static void test_sightings_refresh_exact_and_idempotent(void **state)
                      BASE + 200);
 }
 
+static struct store_dk_sighting sighting(const char *ip, bool scanner, bool victim,
+                                         int64_t first, int64_t last, uint64_t packets)
+{
+    struct store_dk_sighting v = {.scanner = scanner, .victim = victim, .first_seen = first,
+                                  .last_seen = last, .packets = packets};
+
+    struct err e;
+
+    assert_int_equal(ip16_parse(ip, &v.ip, &e), ERR_OK);
+    return v;
+}
+
+/* The list the aggregator passes gives what refreshing from the stored rows gives. */
+static void test_sightings_put_equals_refresh(void **state)
+{
+    struct ctx *c = *state;
+    struct err e;
+    struct store_dk_sighting before[] = {
+        sighting("198.51.100.7", true, false, BASE - 86400 + 5, BASE - 86400 + 50, 10),
+        sighting("203.0.113.10", true, false, BASE - 80000, BASE - 70000, 99),
+    };
+    struct store_dk_sighting day[] = {
+        sighting("198.51.100.7", true, false, BASE + 100, BASE + 200, 20),
+        sighting("2001:db8::b", false, true, BASE + 300, BASE + 400, 7),
+        sighting("203.0.113.9", false, false, BASE, BASE + 1, 3), /* not flagged: skipped */
+    };
+
+    for (int round = 0; round < 2; round++) { /* the second round changes nothing */
+        ok(store_dk_sightings_put(c->st, c->s1, DAY - 1, before, 2, &e), &e);
+        ok(store_dk_sightings_put(c->st, c->s1, DAY, day, 3, &e), &e);
+        assert_int_equal(raw_int(c->path, "SELECT count(*) FROM indicators"), 3);
+        assert_int_equal(raw_int(c->path, "SELECT count(*) FROM sightings"), 3);
+        assert_int_equal(sight(c, "count", "ipv4", "198.51.100.7", "s1", "scanner"), 2);
+        assert_int_equal(sight(c, "packets", "ipv4", "198.51.100.7", "s1", "scanner"), 30);
+        assert_int_equal(sight(c, "packets", "ipv6", "2001:db8::b", "s1", "dos-victim"), 7);
+        assert_int_equal(sight(c, "packets", "ipv4", "203.0.113.10", "s1", "scanner"), 99);
+        assert_int_equal(raw_int(c->path, "SELECT first_seen FROM indicators WHERE"
+                                          " value = '198.51.100.7'"),
+                         BASE - 86400 + 5);
+    }
+    /* An empty list clears the day. */
+    ok(store_dk_sightings_put(c->st, c->s1, DAY, day, 0, &e), &e);
+    assert_int_equal(sight(c, "count", "ipv4", "198.51.100.7", "s1", "scanner"), 1);
+    assert_int_equal(sight(c, "count", "ipv6", "2001:db8::b", "s1", "dos-victim"), -1);
+}
+
 static void test_sightings_refresh_other_day_and_sensor(void **state)
 {
     struct ctx *c = *state;
@@ -468,6 +514,7 @@ int main(void)
         T(test_geo_put_load),
         T(test_sightings_refresh_exact_and_idempotent),
         T(test_sightings_refresh_other_day_and_sensor),
+        T(test_sightings_put_equals_refresh),
         T(test_sightings_refresh_nothing_flagged),
         cmocka_unit_test(test_class_names),
     };
