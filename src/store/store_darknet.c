@@ -72,6 +72,25 @@ enum err_code store_dk_src_put(struct store *st, int64_t sensor, const struct st
     return step_done(st, s, "write source-day row", e);
 }
 
+/* Steps s to the end, calling row(s, arg) for each row; stops at the first error. */
+typedef enum err_code (*row_fn)(sqlite3_stmt *s, void *arg, struct err *e);
+static enum err_code each_row(struct store *st, sqlite3_stmt *s, row_fn row, void *arg,
+                              const char *what, struct err *e)
+{
+    enum err_code rc = ERR_OK;
+    int step;
+
+    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+        rc = row(s, arg, e);
+        if (rc != ERR_OK)
+            break;
+    }
+    sqlite3_reset(s);
+    if (rc == ERR_OK && step != SQLITE_DONE)
+        rc = store_fail(st, what, e);
+    return rc;
+}
+
 static void read_src_row(sqlite3_stmt *s, int64_t day, struct store_dk_src *r)
 {
     const void *b = sqlite3_column_blob(s, 0);
@@ -104,13 +123,27 @@ static void read_src_row(sqlite3_stmt *s, int64_t day, struct store_dk_src *r)
     r->seq = (uint32_t)sqlite3_column_int64(s, 19);
 }
 
+struct src_load {
+    int64_t day;
+    store_dk_src_fn fn;
+    void *ctx;
+};
+
+static enum err_code src_row(sqlite3_stmt *s, void *arg, struct err *e)
+{
+    struct src_load *l = arg;
+    struct store_dk_src r;
+
+    read_src_row(s, l->day, &r);
+    return l->fn(l->ctx, &r, e);
+}
+
 enum err_code store_dk_src_load(struct store *st, int64_t sensor, int64_t day,
                                 store_dk_src_fn fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *s;
+    struct src_load l = {day, fn, ctx};
     enum err_code rc = store_stmt(st, ST_DK_SRC_LOAD, &s, e);
-    struct store_dk_src r;
-    int step;
 
     if (rc != ERR_OK)
         return rc;
@@ -118,18 +151,7 @@ enum err_code store_dk_src_load(struct store *st, int64_t sensor, int64_t day,
         return ERR_OK; /* nothing can be stored there */
     sqlite3_bind_int64(s, 1, src_id_base(day, sensor));
     sqlite3_bind_int64(s, 2, src_id_base(day, sensor) + UINT32_MAX);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        read_src_row(s, day, &r);
-        rc = fn(ctx, &r, e);
-        if (rc != ERR_OK) {
-            sqlite3_reset(s);
-            return rc;
-        }
-    }
-    sqlite3_reset(s);
-    if (step != SQLITE_DONE)
-        return store_fail(st, "load source-day rows", e);
-    return ERR_OK;
+    return each_row(st, s, src_row, &l, "load source-day rows", e);
 }
 
 enum err_code store_dk_port_put(struct store *st, int64_t sensor, const struct store_dk_port *r,
@@ -169,37 +191,49 @@ enum err_code store_dk_port_day_put(struct store *st, int64_t sensor, int64_t da
     return step_done(st, s, "write port-day row", e);
 }
 
-enum err_code store_dk_port_load(struct store *st, int64_t sensor, int64_t since, int64_t until,
-                                 store_dk_port_fn fn, void *ctx, struct err *e)
+/* Runs statement id over [since, until) of one sensor (?1, ?2, ?3), row by row. */
+static enum err_code load_range(struct store *st, enum store_stmt_id id, int64_t sensor,
+                                int64_t since, int64_t until, row_fn row, void *arg,
+                                const char *what, struct err *e)
 {
     sqlite3_stmt *s;
-    enum err_code rc = store_stmt(st, ST_DK_PORT_LOAD, &s, e);
-    struct store_dk_port r;
-    int step;
+    enum err_code rc = store_stmt(st, id, &s, e);
 
     if (rc != ERR_OK)
         return rc;
     sqlite3_bind_int64(s, 1, since);
     sqlite3_bind_int64(s, 2, until);
     sqlite3_bind_int64(s, 3, sensor);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        r.hour = sqlite3_column_int64(s, 0);
-        r.port = (uint16_t)sqlite3_column_int(s, 1);
-        r.cls = (uint8_t)sqlite3_column_int(s, 2);
-        r.packets = (uint64_t)sqlite3_column_int64(s, 3);
-        r.bytes = (uint64_t)sqlite3_column_int64(s, 4);
-        r.sources = (uint64_t)sqlite3_column_int64(s, 5);
-        r.new_sources = (uint64_t)sqlite3_column_int64(s, 6);
-        rc = fn(ctx, &r, e);
-        if (rc != ERR_OK) {
-            sqlite3_reset(s);
-            return rc;
-        }
-    }
-    sqlite3_reset(s);
-    if (step != SQLITE_DONE)
-        return store_fail(st, "load port-hour rows", e);
-    return ERR_OK;
+    return each_row(st, s, row, arg, what, e);
+}
+
+struct port_load {
+    store_dk_port_fn fn;
+    void *ctx;
+};
+
+static enum err_code port_row(sqlite3_stmt *s, void *arg, struct err *e)
+{
+    struct port_load *l = arg;
+    struct store_dk_port r;
+
+    r.hour = sqlite3_column_int64(s, 0);
+    r.port = (uint16_t)sqlite3_column_int(s, 1);
+    r.cls = (uint8_t)sqlite3_column_int(s, 2);
+    r.packets = (uint64_t)sqlite3_column_int64(s, 3);
+    r.bytes = (uint64_t)sqlite3_column_int64(s, 4);
+    r.sources = (uint64_t)sqlite3_column_int64(s, 5);
+    r.new_sources = (uint64_t)sqlite3_column_int64(s, 6);
+    return l->fn(l->ctx, &r, e);
+}
+
+enum err_code store_dk_port_load(struct store *st, int64_t sensor, int64_t since, int64_t until,
+                                 store_dk_port_fn fn, void *ctx, struct err *e)
+{
+    struct port_load l = {fn, ctx};
+
+    return load_range(st, ST_DK_PORT_LOAD, sensor, since, until, port_row, &l,
+                      "load port-hour rows", e);
 }
 
 enum err_code store_dk_geo_put(struct store *st, int64_t sensor, const struct store_dk_geo *r,
@@ -221,39 +255,35 @@ enum err_code store_dk_geo_put(struct store *st, int64_t sensor, const struct st
     return step_done(st, s, "write geo-hour row", e);
 }
 
+struct geo_load {
+    store_dk_geo_fn fn;
+    void *ctx;
+};
+
+static enum err_code geo_row(sqlite3_stmt *s, void *arg, struct err *e)
+{
+    struct geo_load *l = arg;
+    const unsigned char *cc = sqlite3_column_text(s, 2);
+    struct store_dk_geo r;
+
+    memset(&r, 0, sizeof(r));
+    r.hour = sqlite3_column_int64(s, 0);
+    r.is_asn = sqlite3_column_int(s, 1) != 0;
+    if (cc != NULL && sqlite3_column_bytes(s, 2) == 2)
+        memcpy(r.country, cc, 3);
+    r.asn = (uint32_t)sqlite3_column_int64(s, 3);
+    r.packets = (uint64_t)sqlite3_column_int64(s, 4);
+    r.sources = (uint64_t)sqlite3_column_int64(s, 5);
+    return l->fn(l->ctx, &r, e);
+}
+
 enum err_code store_dk_geo_load(struct store *st, int64_t sensor, int64_t since, int64_t until,
                                 store_dk_geo_fn fn, void *ctx, struct err *e)
 {
-    sqlite3_stmt *s;
-    enum err_code rc = store_stmt(st, ST_DK_GEO_LOAD, &s, e);
-    struct store_dk_geo r;
-    int step;
+    struct geo_load l = {fn, ctx};
 
-    if (rc != ERR_OK)
-        return rc;
-    sqlite3_bind_int64(s, 1, since);
-    sqlite3_bind_int64(s, 2, until);
-    sqlite3_bind_int64(s, 3, sensor);
-    while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-        const unsigned char *cc = sqlite3_column_text(s, 2);
-        memset(&r, 0, sizeof(r));
-        r.hour = sqlite3_column_int64(s, 0);
-        r.is_asn = sqlite3_column_int(s, 1) != 0;
-        if (cc != NULL && sqlite3_column_bytes(s, 2) == 2)
-            memcpy(r.country, cc, 3);
-        r.asn = (uint32_t)sqlite3_column_int64(s, 3);
-        r.packets = (uint64_t)sqlite3_column_int64(s, 4);
-        r.sources = (uint64_t)sqlite3_column_int64(s, 5);
-        rc = fn(ctx, &r, e);
-        if (rc != ERR_OK) {
-            sqlite3_reset(s);
-            return rc;
-        }
-    }
-    sqlite3_reset(s);
-    if (step != SQLITE_DONE)
-        return store_fail(st, "load geo-hour rows", e);
-    return ERR_OK;
+    return load_range(st, ST_DK_GEO_LOAD, sensor, since, until, geo_row, &l,
+                      "load geo-hour rows", e);
 }
 
 /* Sightings are rebuilt from the day's flagged sources, gathered first in a temporary
