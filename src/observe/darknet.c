@@ -332,10 +332,13 @@ enum err_code observe_dk_asn_index(struct dk_day *d, uint32_t asn, uint32_t *idx
         if (na == NULL)
             return err_set(e, ERR_NOMEM, "darknet: cannot grow ASN table");
         d->asns = na;
-        nh = mem_realloc(d->asn_hours, (size_t)cap * 24 * sizeof(*nh));
+        nh = mem_calloc((size_t)cap * 24, sizeof(*nh));
         if (nh == NULL)
             return err_set(e, ERR_NOMEM, "darknet: cannot grow ASN table");
-        memset(nh + (size_t)d->asn_cap * 24, 0, (size_t)(cap - d->asn_cap) * 24 * sizeof(*nh));
+        for (uint32_t h = 0; h < 24 && d->asn_cap > 0; h++) /* rows are hours */
+            memcpy(nh + (size_t)h * cap, d->asn_hours + (size_t)h * d->asn_cap,
+                   (size_t)d->asn_cap * sizeof(*nh));
+        mem_free(d->asn_hours);
         d->asn_hours = nh;
         d->asn_cap = cap;
     }
@@ -897,8 +900,8 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff,
     bytes = r->bytes + p->ip_len;
     r->bytes = bytes < DK_BYTES_MAX ? bytes : DK_BYTES_MAX;
     g = &d->geo[r->geo];
-    cch = &d->cc_hours[g->cc * 24 + hour];
-    ach = &d->asn_hours[g->asn_idx * 24 + hour];
+    cch = cc_hour(d, g->cc, hour);
+    ach = asn_hour(d, g->asn_idx, hour);
     cch->packets++;
     cch->dirty = 1;
     ach->packets++;
@@ -1155,7 +1158,7 @@ static inline __attribute__((always_inline)) void pf_pool(const struct dk_day *d
         pf_span(pool_at(d, r->dref), r->ndst * (set_wide(d, r) ? 4 : 2));
     hour = (uint64_t)(ts - d->day * 86400) / 3600;
     if (hour < 24)
-        __builtin_prefetch(&d->asn_hours[d->geo[r->geo].asn_idx * 24 + hour], 1);
+        __builtin_prefetch(asn_hour(d, d->geo[r->geo].asn_idx, (uint32_t)hour), 1);
 }
 
 enum err_code observe_dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct pkt *p,

@@ -108,10 +108,10 @@ struct dk_day {
     struct geo_ent *geo;
     uint32_t ngeo, geo_cap;
     uint32_t *asns; /* asn_idx -> asn */
-    struct hour_cnt *asn_hours; /* [asn_idx * 24 + h] */
+    struct hour_cnt *asn_hours; /* [h * asn_cap + asn_idx]: see asn_hour() */
     uint32_t nasn, asn_cap;
     struct kmap geo_map, asn_map;
-    struct hour_cnt cc_hours[NCC * 24];
+    struct hour_cnt cc_hours[24 * NCC]; /* [h * NCC + cc]: see cc_hour() */
 };
 
 struct dk_agg {
@@ -123,6 +123,18 @@ struct dk_agg {
     struct dk_day *cur;
     struct buf scratch; /* reused by every flush: state blobs, port lists */
 };
+
+/* Hour-major: packets arrive in time order, so an hour's counters of every country and
+ * ASN stay together in cache while that hour is ingested. */
+static inline struct hour_cnt *cc_hour(struct dk_day *d, uint32_t cc, uint32_t h)
+{
+    return &d->cc_hours[(size_t)h * NCC + cc];
+}
+
+static inline struct hour_cnt *asn_hour(const struct dk_day *d, uint32_t idx, uint32_t h)
+{
+    return &d->asn_hours[(size_t)h * d->asn_cap + idx];
+}
 
 static inline struct dk_src *rec_at(const struct dk_day *d, uint32_t i)
 {

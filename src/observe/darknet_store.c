@@ -268,9 +268,9 @@ static enum err_code load_geo(void *ctx, const struct store_dk_geo *row, struct 
         rc = observe_dk_asn_index(d, row->asn, &idx, e);
         if (rc != ERR_OK)
             return rc;
-        hc = &d->asn_hours[idx * 24 + hour];
+        hc = asn_hour(d, idx, hour);
     } else {
-        hc = &d->cc_hours[observe_dk_cc_index(row->country) * 24 + hour];
+        hc = cc_hour(d, observe_dk_cc_index(row->country), hour);
     }
     hc->packets = row->packets;
     hc->sources = (uint32_t)row->sources;
@@ -548,42 +548,43 @@ static enum err_code flush_port_days(struct dk_agg *a, struct dk_day *d, struct 
     return rc;
 }
 
-/* Writes the changed counters of n countries or ASNs x 24 hours (counter i: key i / 24,
- * hour i % 24). */
+/* Writes the changed counters of n countries or ASNs x 24 hours (hc[h * stride + k]). */
 static enum err_code flush_hours(struct dk_agg *a, const struct dk_day *d, struct hour_cnt *hc,
-                                 uint32_t n, bool is_asn, struct err *e)
+                                 uint32_t n, size_t stride, bool is_asn, struct err *e)
 {
     struct store_dk_geo row;
 
-    for (uint32_t i = 0; i < n * 24; i++) {
-        enum err_code rc;
-        if (!hc[i].dirty)
-            continue;
-        memset(&row, 0, sizeof(row));
-        row.is_asn = is_asn;
-        row.hour = d->day * 86400 + (int64_t)(i % 24) * 3600;
-        if (is_asn) {
-            row.asn = d->asns[i / 24];
-        } else {
-            row.country[0] = (char)('A' + (i / 24) / 26);
-            row.country[1] = (char)('A' + (i / 24) % 26);
+    for (uint32_t h = 0; h < 24; h++)
+        for (uint32_t k = 0; k < n; k++) {
+            struct hour_cnt *c = &hc[h * stride + k];
+            enum err_code rc;
+            if (!c->dirty)
+                continue;
+            memset(&row, 0, sizeof(row));
+            row.is_asn = is_asn;
+            row.hour = d->day * 86400 + (int64_t)h * 3600;
+            if (is_asn) {
+                row.asn = d->asns[k];
+            } else {
+                row.country[0] = (char)('A' + k / 26);
+                row.country[1] = (char)('A' + k % 26);
+            }
+            row.packets = c->packets;
+            row.sources = c->sources;
+            rc = store_dk_geo_put(a->st, a->sensor, &row, e);
+            if (rc != ERR_OK)
+                return rc;
+            c->dirty = 0;
         }
-        row.packets = hc[i].packets;
-        row.sources = hc[i].sources;
-        rc = store_dk_geo_put(a->st, a->sensor, &row, e);
-        if (rc != ERR_OK)
-            return rc;
-        hc[i].dirty = 0;
-    }
     return ERR_OK;
 }
 
 static enum err_code flush_geo(struct dk_agg *a, struct dk_day *d, struct err *e)
 {
-    enum err_code rc = flush_hours(a, d, d->cc_hours, NCC, false, e);
+    enum err_code rc = flush_hours(a, d, d->cc_hours, NCC, NCC, false, e);
 
     if (rc == ERR_OK)
-        rc = flush_hours(a, d, d->asn_hours, d->nasn, true, e);
+        rc = flush_hours(a, d, d->asn_hours, d->nasn, d->asn_cap, true, e);
     return rc;
 }
 
