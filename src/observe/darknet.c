@@ -176,7 +176,8 @@ void observe_dk_day_free(struct dk_day *d)
     vm_fini(&d->pool);
     vm_fini(&d->v6);
     mem_free(d->slots);
-    mem_free(d->ph);
+    for (int h = 0; h < 24; h++)
+        mem_free(d->ph[h].ent);
     mem_free(d->geo);
     mem_free(d->asns);
     mem_free(d->asn_hours);
@@ -202,17 +203,22 @@ enum err_code observe_dk_day_new(int64_t day, struct dk_day **out, struct err *e
     if (rc == ERR_OK)
         rc = vm_init(&d->v6, VM_RESERVE_V6, e);
     d->nslots = 1024;
-    d->ph_cap = 1024;
     d->slots = mem_alloc(d->nslots * sizeof(*d->slots));
-    d->ph = mem_alloc(d->ph_cap * sizeof(*d->ph));
-    if (rc == ERR_OK && (d->slots == NULL || d->ph == NULL))
+    if (rc == ERR_OK && d->slots == NULL)
         rc = err_set(e, ERR_NOMEM, "darknet: cannot allocate tables");
+    for (int h = 0; h < 24 && rc == ERR_OK; h++) {
+        d->ph[h].cap = 64;
+        d->ph[h].ent = mem_alloc(d->ph[h].cap * sizeof(*d->ph[h].ent));
+        if (d->ph[h].ent == NULL)
+            rc = err_set(e, ERR_NOMEM, "darknet: cannot allocate tables");
+        else
+            memset(d->ph[h].ent, 0xff, d->ph[h].cap * sizeof(*d->ph[h].ent));
+    }
     if (rc != ERR_OK) {
         observe_dk_day_free(d);
         return rc;
     }
     memset(d->slots, 0xff, d->nslots * sizeof(*d->slots));
-    memset(d->ph, 0xff, d->ph_cap * sizeof(*d->ph));
     *out = d;
     return ERR_OK;
 }
@@ -390,48 +396,49 @@ static inline uint32_t ph_hash(uint32_t key)
 }
 
 
-static enum err_code ph_grow(struct dk_day *d, struct err *e)
+static enum err_code ph_grow(struct ph_tab *t, struct err *e)
 {
-    uint32_t n = d->ph_cap * 2;
+    uint32_t n = t->cap * 2;
     struct ph_ent *nt = mem_alloc_table((size_t)n * sizeof(*nt));
 
     if (nt == NULL)
         return err_set(e, ERR_NOMEM, "darknet: cannot grow port table");
     memset(nt, 0xff, (size_t)n * sizeof(*nt));
-    for (uint32_t i = 0; i < d->ph_cap; i++) {
+    for (uint32_t i = 0; i < t->cap; i++) {
         uint32_t j;
-        if (d->ph[i].key == UINT32_MAX)
+        if (t->ent[i].key == UINT32_MAX)
             continue;
-        for (j = ph_hash(d->ph[i].key) & (n - 1); nt[j].key != UINT32_MAX;
-             j = (j + 1) & (n - 1))
+        for (j = ph_hash(t->ent[i].key) & (n - 1); nt[j].key != UINT32_MAX; j = (j + 1) & (n - 1))
             ;
-        nt[j] = d->ph[i];
+        nt[j] = t->ent[i];
     }
-    mem_free(d->ph);
-    d->ph = nt;
-    d->ph_cap = n;
+    mem_free(t->ent);
+    t->ent = nt;
+    t->cap = n;
     return ERR_OK;
 }
 
+/* Finds or adds the (hour, port, class) counter of key (its hour picks the table). */
 static enum err_code ph_get(struct dk_day *d, uint32_t key, struct ph_ent **out, struct err *e)
 {
-    uint32_t i = ph_hash(key) & (d->ph_cap - 1);
+    struct ph_tab *t = &d->ph[key >> 24];
+    uint32_t i = ph_hash(key) & (t->cap - 1);
 
-    while (d->ph[i].key != key) {
-        if (d->ph[i].key == UINT32_MAX) {
-            if ((d->ph_used + 1) * 4 > d->ph_cap * 3) {
-                enum err_code rc = ph_grow(d, e);
+    while (t->ent[i].key != key) {
+        if (t->ent[i].key == UINT32_MAX) {
+            if ((t->used + 1) * 4 > t->cap * 3) {
+                enum err_code rc = ph_grow(t, e);
                 if (rc != ERR_OK)
                     return rc;
                 return ph_get(d, key, out, e);
             }
-            d->ph[i] = (struct ph_ent){key, 0, 0, 0, 0, 0};
-            d->ph_used++;
+            t->ent[i] = (struct ph_ent){key, 0, 0, 0, 0, 0};
+            t->used++;
             break;
         }
-        i = (i + 1) & (d->ph_cap - 1);
+        i = (i + 1) & (t->cap - 1);
     }
-    *out = &d->ph[i];
+    *out = &t->ent[i];
     return ERR_OK;
 }
 
@@ -863,7 +870,8 @@ static enum err_code new_source(struct dk_agg *a, struct dk_day *d, const struct
 
 static inline struct ph_ent *ph_find(const struct dk_day *d, uint32_t key)
 {
-    struct ph_ent *ph = &d->ph[ph_hash(key) & (d->ph_cap - 1)];
+    const struct ph_tab *t = &d->ph[key >> 24];
+    struct ph_ent *ph = &t->ent[ph_hash(key) & (t->cap - 1)];
 
     return ph->key == key ? ph : NULL;
 }
@@ -1110,7 +1118,8 @@ static inline __attribute__((always_inline)) void pf_first(const struct dk_day *
     __builtin_prefetch(&d->slots[h & (d->nslots - 1)]);
     if (off < 86400) {
         uint32_t key = (uint32_t)(off / 3600) << 24 | (uint32_t)p->cls << 16 | p->port;
-        __builtin_prefetch(&d->ph[ph_hash(key) & (d->ph_cap - 1)], 1);
+        const struct ph_tab *t = &d->ph[key >> 24];
+        __builtin_prefetch(&t->ent[ph_hash(key) & (t->cap - 1)], 1);
     }
 }
 
@@ -1216,7 +1225,9 @@ size_t observe_dk_agg_memory(const struct dk_agg *a, size_t *per_source)
         if (d == NULL)
             continue;
         src += d->recs.used + d->pool.used + d->v6.used + (size_t)d->nslots * 4;
-        n += sizeof(*d) + (size_t)d->ph_cap * sizeof(struct ph_ent) +
+        for (int h = 0; h < 24; h++)
+            n += (size_t)d->ph[h].cap * sizeof(struct ph_ent);
+        n += sizeof(*d) +
              (size_t)d->geo_cap * sizeof(*d->geo) +
              (size_t)d->asn_cap * (4 + 24 * sizeof(struct hour_cnt)) +
              ((size_t)d->geo_map.cap + d->asn_map.cap) * 12;

@@ -103,8 +103,10 @@ struct dk_day {
     struct vmarr v6;  /* struct ip16 of the IPv6 sources */
     struct vmarr pool;  /* u32 words */
     uint32_t freelist[POOL_CLASSES];
-    struct ph_ent *ph;
-    uint32_t ph_cap, ph_used;
+    struct ph_tab { /* (port, class) counters of one hour: open addressing */
+        struct ph_ent *ent;
+        uint32_t cap, used;
+    } ph[24];
     struct geo_ent *geo;
     uint32_t ngeo, geo_cap;
     uint32_t *asns; /* asn_idx -> asn */

@@ -481,25 +481,26 @@ static enum err_code flush_src(struct dk_agg *a, struct dk_day *d, struct dk_src
 
 static enum err_code flush_ports(struct dk_agg *a, struct dk_day *d, struct err *e)
 {
-    for (uint32_t i = 0; i < d->ph_cap; i++) {
-        struct ph_ent *ph = &d->ph[i];
-        struct store_dk_port row;
-        enum err_code rc;
+    for (int h = 0; h < 24; h++)
+        for (uint32_t i = 0; i < d->ph[h].cap; i++) {
+            struct ph_ent *ph = &d->ph[h].ent[i];
+            struct store_dk_port row;
+            enum err_code rc;
 
-        if (ph->key == UINT32_MAX || !ph->dirty)
-            continue;
-        row.hour = d->day * 86400 + (int64_t)(ph->key >> 24) * 3600;
-        row.cls = (uint8_t)(ph->key >> 16);
-        row.port = (uint16_t)ph->key;
-        row.packets = ph->packets;
-        row.bytes = ph->bytes;
-        row.sources = ph->sources;
-        row.new_sources = ph->new_sources;
-        rc = store_dk_port_put(a->st, a->sensor, &row, e);
-        if (rc != ERR_OK)
-            return rc;
-        ph->dirty = 0;
-    }
+            if (ph->key == UINT32_MAX || !ph->dirty)
+                continue;
+            row.hour = d->day * 86400 + (int64_t)(ph->key >> 24) * 3600;
+            row.cls = (uint8_t)(ph->key >> 16);
+            row.port = (uint16_t)ph->key;
+            row.packets = ph->packets;
+            row.bytes = ph->bytes;
+            row.sources = ph->sources;
+            row.new_sources = ph->new_sources;
+            rc = store_dk_port_put(a->st, a->sensor, &row, e);
+            if (rc != ERR_OK)
+                return rc;
+            ph->dirty = 0;
+        }
     return ERR_OK;
 }
 
