@@ -21,6 +21,7 @@
 #define STREAM_CHUNK (4u << 20)
 #define STREAM_MAX   (PCAP_BLOCK_MAX + (8u << 20))
 #define MAP_WINDOW   ((size_t)32 << 20) /* power of two */
+#define HASH_STEP    ((size_t)512 << 10)
 
 struct observe_ingest {
     struct store *st;
@@ -288,8 +289,10 @@ static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *dat
     done = false;
     rc = ERR_OK;
     while (rc == ERR_OK && !done) {
-        size_t win = rd.need > MAP_WINDOW ? rd.need : MAP_WINDOW; /* a block larger than
-                                                                    the window still fits */
+        /* Hashing, each step is hashed and parsed while it is still in cache. A block
+         * larger than the step still fits. */
+        size_t step = h != NULL ? HASH_STEP : MAP_WINDOW;
+        size_t win = rd.need > step ? rd.need : step;
         size_t end = len - pos > win ? pos + win : len;
         if (h != NULL && end > hashed) {
             (void)XXH3_128bits_update(h, data + hashed, end - hashed); /* cannot fail */
