@@ -2,16 +2,19 @@
  *
  * Data structures, per open (sensor, UTC day):
  *  - struct dk_src records (64 bytes, one cache line) in a virtual-memory array, found
- *    through an open-addressing table of u32 record indexes; IPv4 sources are keyed by
- *    their address in the record, IPv6 sources by an index into a side array;
- *  - each record holds the source's busiest (port, class) entry; the others, and the
- *    distinct-destination set (exact up to the scanner threshold, then a 256-register
- *    HyperLogLog), live in a word pool with size classes of 2^k and 3 * 2^k words;
- *  - an open-addressing table of (hour, port, class) counters;
- *  - dense (country x hour) counters and (ASN index x hour) counters.
+ *    through an open-addressing table of tagged u32 record indexes; IPv4 sources are
+ *    keyed by their address in the record, IPv6 sources by an index into a side array;
+ *  - each record holds the source's busiest (port, class) entry and a small exact
+ *    destination set; the other entries (a list, then a per-source hash table), larger
+ *    exact sets and 256-register HyperLogLogs live in a word pool with size classes of
+ *    1..8 words, then four per octave;
+ *  - one open-addressing table of (port, class) counters per hour;
+ *  - dense hour-major (hour x country) and (hour x ASN index) counters.
  * Memory grows with distinct sources and their (port, class) pairs, never with packets.
  * Virtual-memory arrays reserve address space once (MAP_NORESERVE) and commit pages as
- * they are touched, so growth never copies. */
+ * they are touched, so growth never copies. The batch entry point runs a software
+ * prefetch pipeline (see PF_REC); prefetch helpers are always_inline because GCC
+ * otherwise drops calls to functions whose only effect is a prefetch. */
 #include "observe/darknet_int.h"
 
 #include <stdlib.h>
@@ -1104,11 +1107,9 @@ enum err_code observe_dk_agg_add(struct dk_agg *a, int64_t ts, const struct pkt 
  * slot and (hour, port, class) counter are prefetched first, its record PF_REC packets
  * later, the record's pool blocks and ASN counters PF_POOL later, and it is applied
  * PF_APPLY later. */
-#ifndef PF_REC
 #define PF_REC   6
 #define PF_POOL  12
 #define PF_APPLY 18
-#endif
 
 static inline __attribute__((always_inline)) void pf_first(const struct dk_day *d, int64_t ts,
                                                            const struct pkt *p, uint32_t h)
