@@ -289,19 +289,19 @@ enum err_code store_dk_geo_load(struct store *st, int64_t sensor, int64_t since,
 /* Sightings are rebuilt from the day's flagged sources, gathered first in a temporary
  * table (from the caller's list, or from the stored rows), then upserted set-wise. */
 static const char sql_flagged[] =
-    "CREATE TEMP TABLE IF NOT EXISTS dk_flagged(src BLOB NOT NULL, scanner INTEGER NOT NULL,"
-    " victim INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
-    " packets INTEGER NOT NULL); DELETE FROM temp.dk_flagged;";
+    "CREATE TEMP TABLE IF NOT EXISTS dk_flagged(type TEXT NOT NULL, value TEXT NOT NULL,"
+    " scanner INTEGER NOT NULL, victim INTEGER NOT NULL, first_seen INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL, packets INTEGER NOT NULL); DELETE FROM temp.dk_flagged;";
 
 static const char sql_flagged_rows[] =
-    "INSERT INTO temp.dk_flagged SELECT src, scanner, victim, first_seen, last_seen, packets"
-    " FROM dk_source_day"
+    "INSERT INTO temp.dk_flagged SELECT ooda_ip_type(src), ooda_ip_text(src), scanner, victim,"
+    " first_seen, last_seen, packets FROM dk_source_day"
     " WHERE id BETWEEN ((?1 << 46) | (?2 << 32)) AND ((?1 << 46) | (?2 << 32) | 4294967295)"
     " AND (scanner OR victim)";
 
 static const char sql_ind[] =
     "INSERT INTO indicators(type, value, first_seen, last_seen)"
-    " SELECT ooda_ip_type(src), ooda_ip_text(src), first_seen, last_seen FROM temp.dk_flagged"
+    " SELECT type, value, first_seen, last_seen FROM temp.dk_flagged"
     " WHERE true" /* else the parser reads ON CONFLICT as a join constraint */
     " ON CONFLICT(type, value) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),"
     " last_seen = max(last_seen, excluded.last_seen)";
@@ -315,7 +315,7 @@ static const char sql_sight[] =
     " FROM temp.dk_flagged d"
     " JOIN (SELECT 'scanner' AS kind UNION ALL SELECT 'dos-victim') k"
     "   ON (k.kind = 'scanner' AND d.scanner) OR (k.kind = 'dos-victim' AND d.victim)"
-    " JOIN indicators i ON i.type = ooda_ip_type(d.src) AND i.value = ooda_ip_text(d.src)";
+    " JOIN indicators i ON i.type = d.type AND i.value = d.value";
 
 /* Runs sql with ?1 = day and ?2 = sensor where it has them. */
 static enum err_code run_day_sql(struct store *st, const char *sql, int64_t sensor, int64_t day,
@@ -373,17 +373,19 @@ enum err_code store_dk_sightings_put(struct store *st, int64_t sensor, int64_t d
     enum err_code rc = store_exec(st, sql_flagged, e);
 
     if (rc == ERR_OK && sqlite3_prepare_v2(st->db, "INSERT INTO temp.dk_flagged"
-                                           " VALUES(?1,?2,?3,?4,?5,?6)", -1, &s, NULL) != SQLITE_OK)
+                                           " VALUES(?1,?2,?3,?4,?5,?6,?7)", -1, &s, NULL) != SQLITE_OK)
         rc = store_fail(st, "prepare flagged sources", e);
     for (size_t i = 0; i < n && rc == ERR_OK; i++) {
+        char txt[64];
         if (!v[i].scanner && !v[i].victim)
             continue;
-        sqlite3_bind_blob(s, 1, v[i].ip.b, 16, SQLITE_STATIC);
-        sqlite3_bind_int(s, 2, v[i].scanner);
-        sqlite3_bind_int(s, 3, v[i].victim);
-        sqlite3_bind_int64(s, 4, v[i].first_seen);
-        sqlite3_bind_int64(s, 5, v[i].last_seen);
-        sqlite3_bind_int64(s, 6, (int64_t)v[i].packets);
+        sqlite3_bind_text(s, 1, ip16_is_v4(&v[i].ip) ? "ipv4" : "ipv6", -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, ip16_format(&v[i].ip, txt, sizeof(txt)), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(s, 3, v[i].scanner);
+        sqlite3_bind_int(s, 4, v[i].victim);
+        sqlite3_bind_int64(s, 5, v[i].first_seen);
+        sqlite3_bind_int64(s, 6, v[i].last_seen);
+        sqlite3_bind_int64(s, 7, (int64_t)v[i].packets);
         if (sqlite3_step(s) != SQLITE_DONE)
             rc = store_fail(st, "gather flagged sources", e);
         sqlite3_reset(s);
