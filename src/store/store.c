@@ -107,13 +107,22 @@ enum err_code store_exec(struct store *st, const char *sql, struct err *e)
 
 enum err_code store_stmt(struct store *st, enum store_stmt_id id, sqlite3_stmt **out, struct err *e)
 {
+    enum err_code rc = store_stmt_rebind(st, id, out, e);
+
+    if (rc == ERR_OK)
+        (void)sqlite3_clear_bindings(*out);
+    return rc;
+}
+
+enum err_code store_stmt_rebind(struct store *st, enum store_stmt_id id, sqlite3_stmt **out,
+                                struct err *e)
+{
     if (st->stmt[id] == NULL) {
         if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id],
                                NULL) != SQLITE_OK)
             return store_fail(st, "prepare", e);
     } else {
         (void)sqlite3_reset(st->stmt[id]); /* errors were reported by the step */
-        (void)sqlite3_clear_bindings(st->stmt[id]);
     }
     *out = st->stmt[id];
     return ERR_OK;

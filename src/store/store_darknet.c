@@ -46,7 +46,7 @@ enum err_code store_dk_src_put(struct store *st, int64_t sensor, const struct st
     if (sensor < 0 || sensor >= SRC_SENSOR_MAX || r->day < 0 || r->day >= SRC_DAY_MAX)
         return err_set(e, ERR_LIMIT, "store: sensor %lld or day %lld out of range",
                        (long long)sensor, (long long)r->day);
-    rc = store_stmt(st, ST_DK_SRC_PUT, &s, e);
+    rc = store_stmt_rebind(st, ST_DK_SRC_PUT, &s, e);
     if (rc != ERR_OK)
         return rc;
     sqlite3_bind_int64(s, 22, src_id_base(r->day, sensor) + r->seq);
@@ -69,6 +69,8 @@ enum err_code store_dk_src_put(struct store *st, int64_t sensor, const struct st
     sqlite3_bind_int(s, 20, r->victim);
     if (r->state != NULL)
         sqlite3_bind_blob(s, 21, r->state, (int)r->state_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 21);
     return step_done(st, s, "write source-day row", e);
 }
 
@@ -158,7 +160,7 @@ enum err_code store_dk_port_put(struct store *st, int64_t sensor, const struct s
                                 struct err *e)
 {
     sqlite3_stmt *s;
-    enum err_code rc = store_stmt(st, ST_DK_PORT_PUT, &s, e);
+    enum err_code rc = store_stmt_rebind(st, ST_DK_PORT_PUT, &s, e);
 
     if (rc != ERR_OK)
         return rc;
@@ -178,7 +180,7 @@ enum err_code store_dk_port_day_put(struct store *st, int64_t sensor, int64_t da
                                     struct err *e)
 {
     sqlite3_stmt *s;
-    enum err_code rc = store_stmt(st, ST_DK_PORT_DAY_PUT, &s, e);
+    enum err_code rc = store_stmt_rebind(st, ST_DK_PORT_DAY_PUT, &s, e);
 
     if (rc != ERR_OK)
         return rc;
@@ -240,7 +242,7 @@ enum err_code store_dk_geo_put(struct store *st, int64_t sensor, const struct st
                                struct err *e)
 {
     sqlite3_stmt *s;
-    enum err_code rc = store_stmt(st, r->is_asn ? ST_DK_ASN_PUT : ST_DK_CC_PUT, &s, e);
+    enum err_code rc = store_stmt_rebind(st, r->is_asn ? ST_DK_ASN_PUT : ST_DK_CC_PUT, &s, e);
 
     if (rc != ERR_OK)
         return rc;

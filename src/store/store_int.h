@@ -33,6 +33,10 @@ struct store {
  * bindings cleared. */
 enum err_code store_stmt(struct store *st, enum store_stmt_id id, sqlite3_stmt **out,
                          struct err *e);
+/* The same without clearing the bindings: for the per-row writers, which bind every
+ * parameter each time (clearing them costs more than a row's binds). */
+enum err_code store_stmt_rebind(struct store *st, enum store_stmt_id id, sqlite3_stmt **out,
+                                struct err *e);
 /* Fills *e from the connection's last error: "store: what: sqlite message". */
 enum err_code store_fail(struct store *st, const char *what, struct err *e);
 /* Runs SQL without results. */
