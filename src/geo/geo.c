@@ -378,9 +378,11 @@ const char *geo_dir(const struct geo *g)
 
 /* ---- lookups ------------------------------------------------------------------- */
 
-static uint32_t asn_v4(const struct geo *g, uint32_t a)
+/* ASN of IPv4 address a; *whole24 (may be NULL) says all of a's /24 has that answer. */
+static uint32_t asn_v4(const struct geo *g, uint32_t a, bool *whole24)
 {
     size_t lo = 0, hi = g->n4;
+    uint32_t first = a & ~0xffu, last = a | 0xffu;
 
     while (lo < hi) { /* first range with lo > a */
         size_t mid = lo + (hi - lo) / 2;
@@ -389,8 +391,13 @@ static uint32_t asn_v4(const struct geo *g, uint32_t a)
         else
             hi = mid;
     }
-    if (lo > 0 && g->r4[lo - 1].hi >= a)
+    if (lo > 0 && g->r4[lo - 1].hi >= a) {
+        if (whole24 != NULL)
+            *whole24 = g->r4[lo - 1].lo <= first && g->r4[lo - 1].hi >= last;
         return g->r4[lo - 1].asn;
+    }
+    if (whole24 != NULL) /* in no range: so is the whole /24 if no range starts or ends in it */
+        *whole24 = (lo == 0 || g->r4[lo - 1].hi < first) && (lo == g->n4 || g->r4[lo].lo > last);
     return 0;
 }
 
@@ -413,7 +420,9 @@ static uint32_t asn_v6(const struct geo *g, const uint8_t b[16])
     return 0;
 }
 
-static void country_of(const struct geo *g, const struct ip16 *ip, char cc[3])
+/* Country of ip; returns the prefix length (IPv6 terms) over which the database gives
+ * that answer, 128 when unknown. */
+static unsigned country_of(const struct geo *g, const struct ip16 *ip, char cc[3])
 {
     struct sockaddr_in6 sa6 = {0};
     struct sockaddr_in sa4 = {0};
@@ -436,22 +445,36 @@ static void country_of(const struct geo *g, const struct ip16 *ip, char cc[3])
     }
     /* MMDB_lookup_sockaddr only reads the database: the cast drops no real const. */
     r = MMDB_lookup_sockaddr((MMDB_s *)&g->mmdb, sa, &mmerr);
-    if (mmerr != MMDB_SUCCESS || !r.found_entry)
-        return;
+    if (mmerr != MMDB_SUCCESS)
+        return 128;
+    if (!r.found_entry)
+        return r.netmask; /* the whole network is absent */
     if (MMDB_get_value(&r.entry, &d, "country_code", NULL) != MMDB_SUCCESS || !d.has_data ||
         d.type != MMDB_DATA_TYPE_UTF8_STRING || d.data_size != 2)
-        return;
+        return r.netmask;
     cc[0] = d.utf8_string[0];
     cc[1] = d.utf8_string[1];
+    return r.netmask;
 }
 
 void geo_lookup(const struct geo *g, const struct ip16 *ip, struct geo_info *info)
 {
-    country_of(g, ip, info->country);
+    bool whole24;
+
+    geo_lookup_block(g, ip, info, &whole24);
+}
+
+void geo_lookup_block(const struct geo *g, const struct ip16 *ip, struct geo_info *info,
+                      bool *whole24)
+{
+    unsigned prefix = country_of(g, ip, info->country);
+
+    *whole24 = false;
     if (ip16_is_v4(ip)) {
         uint32_t a = (uint32_t)ip->b[12] << 24 | (uint32_t)ip->b[13] << 16 |
                      (uint32_t)ip->b[14] << 8 | ip->b[15];
-        info->asn = asn_v4(g, a);
+        info->asn = asn_v4(g, a, whole24);
+        *whole24 = *whole24 && prefix <= 96 + 24;
     } else {
         info->asn = asn_v6(g, ip->b);
     }

@@ -21,6 +21,10 @@ void geo_close(struct geo *g); /* NULL is a no-op */
 
 /* Looks up ip; always fills *info (unknown values when not found). */
 void geo_lookup(const struct geo *g, const struct ip16 *ip, struct geo_info *info);
+/* The same; *whole24 says ip is IPv4 and every address of its /24 gets the same answer,
+ * so a caller may cache the answer per /24. */
+void geo_lookup_block(const struct geo *g, const struct ip16 *ip, struct geo_info *info,
+                      bool *whole24);
 
 /* Name of the AS (from the CSV), or "" when unknown. The string lives as long as g. */
 const char *geo_asn_name(const struct geo *g, uint32_t asn);

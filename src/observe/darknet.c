@@ -181,6 +181,7 @@ void observe_dk_day_free(struct dk_day *d)
     mem_free(d->slots);
     for (int h = 0; h < 24; h++)
         mem_free(d->ph[h].ent);
+    mem_free(d->geo24);
     mem_free(d->geo);
     mem_free(d->asns);
     mem_free(d->asn_hours);
@@ -207,7 +208,8 @@ enum err_code observe_dk_day_new(int64_t day, struct dk_day **out, struct err *e
         rc = vm_init(&d->v6, VM_RESERVE_V6, e);
     d->nslots = 1024;
     d->slots = mem_alloc(d->nslots * sizeof(*d->slots));
-    if (rc == ERR_OK && d->slots == NULL)
+    d->geo24 = mem_calloc((size_t)1 << GEO24_BITS, sizeof(*d->geo24));
+    if (rc == ERR_OK && (d->slots == NULL || d->geo24 == NULL))
         rc = err_set(e, ERR_NOMEM, "darknet: cannot allocate tables");
     for (int h = 0; h < 24 && rc == ERR_OK; h++) {
         d->ph[h].cap = 64;
@@ -854,13 +856,25 @@ static enum err_code new_source(struct dk_agg *a, struct dk_day *d, const struct
                                 uint32_t h, uint32_t toff, uint32_t *idx, struct err *e)
 {
     struct geo_info gi = {"ZZ", 0};
+    struct geo24 *c = NULL;
     struct dk_src *r;
-    uint32_t g;
-    enum err_code rc;
+    uint32_t g, net = 0;
+    bool whole24 = false;
+    enum err_code rc = ERR_OK;
 
-    if (a->geo != NULL)
-        geo_lookup(a->geo, ip, &gi);
-    rc = observe_dk_geo_index(d, &gi, &g, e);
+    if (a->geo != NULL && ip16_is_v4(ip)) { /* sources cluster: one lookup per /24 */
+        net = v4_of(ip) >> 8;
+        c = &d->geo24[(net * 0x9e3779b1u) >> (32 - GEO24_BITS)];
+    }
+    if (c != NULL && c->key == net + 1) {
+        g = c->geo;
+    } else {
+        if (a->geo != NULL)
+            geo_lookup_block(a->geo, ip, &gi, &whole24);
+        rc = observe_dk_geo_index(d, &gi, &g, e);
+        if (rc == ERR_OK && c != NULL && whole24)
+            *c = (struct geo24){net + 1, g};
+    }
     if (rc == ERR_OK)
         rc = observe_dk_src_insert(d, ip, h, idx, e);
     if (rc != ERR_OK)
@@ -1228,7 +1242,7 @@ size_t observe_dk_agg_memory(const struct dk_agg *a, size_t *per_source)
         src += d->recs.used + d->pool.used + d->v6.used + (size_t)d->nslots * 4;
         for (int h = 0; h < 24; h++)
             n += (size_t)d->ph[h].cap * sizeof(struct ph_ent);
-        n += sizeof(*d) +
+        n += sizeof(*d) + ((size_t)sizeof(struct geo24) << GEO24_BITS) +
              (size_t)d->geo_cap * sizeof(*d->geo) +
              (size_t)d->asn_cap * (4 + 24 * sizeof(struct hour_cnt)) +
              ((size_t)d->geo_map.cap + d->asn_map.cap) * 12;

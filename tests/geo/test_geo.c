@@ -225,6 +225,53 @@ static void test_lookup_asn_range_edges(void **state)
     assert_int_equal(gi.asn, 0);
 }
 
+/* geo_lookup_block's whole24 promise: every address of the /24 gets the same answer.
+ * Checked over the whole /24s among 600 pseudo-random ones (all 256 addresses each), a
+ * /24 that an ASN range splits, and an IPv6 address. */
+static void test_lookup_block_whole24(void **state)
+{
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+    int whole = 0;
+    struct ip16 ip;
+    struct geo_info gi;
+    struct err e;
+    bool w;
+
+    (void)state;
+    for (int n = 0; n < 600; n++) {
+        uint32_t net;
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        net = (uint32_t)(x >> 40) & 0xffffff; /* a /24 */
+        assert_int_equal(ip16_parse("0.0.0.0", &ip, &e), ERR_OK);
+        ip.b[12] = (uint8_t)(net >> 16);
+        ip.b[13] = (uint8_t)(net >> 8);
+        ip.b[14] = (uint8_t)net;
+        ip.b[15] = 77;
+        geo_lookup_block(fx.real, &ip, &gi, &w);
+        if (!w)
+            continue;
+        whole++;
+        for (int h = 0; h < 256; h++) {
+            struct geo_info o;
+            ip.b[15] = (uint8_t)h;
+            geo_lookup(fx.real, &ip, &o);
+            if (strcmp(o.country, gi.country) != 0 || o.asn != gi.asn)
+                fail_msg("/24 %u.%u.%u: .%d is %s/AS%u, .77 is %s/AS%u", ip.b[12], ip.b[13],
+                         ip.b[14], h, o.country, o.asn, gi.country, gi.asn);
+        }
+    }
+    assert_true(whole > 100);
+    /* asn-ipv4-num.csv: 4.4.61.192-4.4.61.255 is AS203, the rest of 4.4.61.0/24 is not. */
+    assert_int_equal(ip16_parse("4.4.61.200", &ip, &e), ERR_OK);
+    geo_lookup_block(fx.real, &ip, &gi, &w);
+    assert_int_equal(gi.asn, 203);
+    assert_false(w);
+    assert_int_equal(ip16_parse("2001:200::1", &ip, &e), ERR_OK);
+    geo_lookup_block(fx.real, &ip, &gi, &w);
+    assert_false(w);
+    assert_int_equal(gi.asn, 2500);
+}
+
 static void test_asn_names(void **state)
 {
     (void)state;
@@ -419,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_lookup_well_known_v6),
         cmocka_unit_test(test_lookup_unknown_is_zz_zero),
         cmocka_unit_test(test_lookup_asn_range_edges),
+        cmocka_unit_test(test_lookup_block_whole24),
         cmocka_unit_test(test_asn_names),
         cmocka_unit_test(test_open_env_dir),
         cmocka_unit_test(test_open_missing_dir),
