@@ -20,6 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static enum err_code vm_init(struct vmarr *v, size_t reserve, struct err *e)
 {
@@ -636,28 +639,52 @@ static inline bool inline16_has(const struct dk_src *r, uint32_t n, uint32_t k)
     return hit != 0;
 }
 
+/* Whether k is among set[0..n): eight keys per compare where SSE2 is there. */
+static inline bool has16(const uint16_t *set, uint32_t n, uint16_t k)
+{
+    uint32_t i = 0;
+#ifdef __SSE2__
+    __m128i kv = _mm_set1_epi16((short)k);
+
+    for (; i + 8 <= n; i += 8)
+        if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const void *)(set + i)), kv)))
+            return true;
+#endif
+    for (; i < n; i++)
+        if (set[i] == k)
+            return true;
+    return false;
+}
+
+static inline bool has32(const uint32_t *set, uint32_t n, uint32_t k)
+{
+    uint32_t i = 0;
+#ifdef __SSE2__
+    __m128i kv = _mm_set1_epi32((int)k);
+
+    for (; i + 4 <= n; i += 4)
+        if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_loadu_si128((const void *)(set + i)), kv)))
+            return true;
+#endif
+    for (; i < n; i++)
+        if (set[i] == k)
+            return true;
+    return false;
+}
+
 static bool set_has(const struct dk_day *d, const struct dk_src *r, uint32_t key)
 {
-    uint32_t hit = 0;
-
     if (r->ndst == 1)
         return r->dref == key;
     if (r->ndst <= set_inline(d, r)) {
         if (set_wide(d, r))
             return r->dref == key || r->dref2 == key;
         return key >> 16 == d->block && inline16_has(r, r->ndst, key & 0xffff);
-    } else if (set_wide(d, r)) {
-        const uint32_t *set = pool_at(d, r->dref);
-        for (uint32_t i = 0; i < r->ndst; i++) /* branch-free: the compiler vectorizes it */
-            hit |= set[i] == key;
-    } else {
-        const uint16_t *set = (const uint16_t *)(const void *)pool_at(d, r->dref);
-        if (key >> 16 != d->block)
-            return false;
-        for (uint32_t i = 0; i < r->ndst; i++)
-            hit |= set[i] == (uint16_t)key;
     }
-    return hit != 0;
+    if (set_wide(d, r))
+        return has32(pool_at(d, r->dref), r->ndst, key);
+    return key >> 16 == d->block &&
+           has16((const uint16_t *)(const void *)pool_at(d, r->dref), r->ndst, (uint16_t)key);
 }
 
 static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t key,
