@@ -966,9 +966,14 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff,
     rc = dk_dst_add(d, r, k->dst, a->o.scanner_threshold, e);
     if (rc != ERR_OK)
         return rc;
-    if (r->nport > 0 && r->p0_port == p->port && r->p0_cls == p->cls) {
-        pe = NULL;
-    } else {
+    pe = NULL;
+    if (r->nport > PORT_LINEAR && (r->p0_port != p->port || r->p0_cls != p->cls)) {
+        /* a port scanner's table, probed here: the common case for most packets */
+        pe = port_probe(port_block(d, r), port_slots(r->nport), p->port, p->cls);
+        if (pe->cls == PORT_EMPTY)
+            pe = NULL;
+    }
+    if (pe == NULL && (r->nport == 0 || r->p0_port != p->port || r->p0_cls != p->cls)) {
         rc = port_entry(d, r, p->port, p->cls, &pe, &fresh, e);
         if (rc != ERR_OK)
             return rc;
