@@ -1217,38 +1217,58 @@ static inline __attribute__((always_inline)) void pf_pool(const struct dk_day *d
         __builtin_prefetch(asn_hour(d, d->geo[r->geo].asn_idx, (uint32_t)hour), 1);
 }
 
+/* One step i of the pipeline over m packets, each stage only where its packet exists. */
+static inline __attribute__((always_inline)) enum err_code
+pipe_step(struct dk_agg *a, const int64_t *ts, const struct pkt *p, struct src_key *k,
+          const uint32_t *h, size_t m, size_t i, struct err *e)
+{
+    const struct dk_day *d = a->cur;
+
+    if (d != NULL && i < m)
+        pf_first(d, ts[i], &p[i], h[i]);
+    if (d != NULL && i >= PF_REC && i - PF_REC < m)
+        pf_record(d, &k[i - PF_REC], h[i - PF_REC]);
+    if (d != NULL && i >= PF_POOL && i - PF_POOL < m)
+        pf_pool(d, ts[i - PF_POOL], &p[i - PF_POOL], &k[i - PF_POOL]);
+    if (i >= PF_APPLY) {
+        size_t j = i - PF_APPLY;
+        return add_hashed(a, ts[j], &p[j], &k[j], h[j], e);
+    }
+    return ERR_OK;
+}
+
 enum err_code observe_dk_agg_add_batch(struct dk_agg *a, const int64_t *ts, const struct pkt *p,
                                        size_t n, struct err *e)
 {
     uint32_t h[DK_BATCH];
     struct src_key k[DK_BATCH];
+    enum err_code rc = ERR_OK;
 
-    while (n > 0) {
-        size_t m = n < DK_BATCH ? n : DK_BATCH;
-        for (size_t i = 0; i < m; i++) {
-            src_key_of(&p[i], &k[i]);
-            h[i] = src_key_hash(&k[i]);
+    while (n > 0 && rc == ERR_OK) {
+        size_t m = n < DK_BATCH ? n : DK_BATCH, i = 0;
+        for (size_t j = 0; j < m; j++) {
+            src_key_of(&p[j], &k[j]);
+            h[j] = src_key_hash(&k[j]);
         }
-        for (size_t i = 0; i < m + PF_APPLY; i++) {
+        for (; i < PF_APPLY && rc == ERR_OK; i++) /* filling the pipeline */
+            rc = pipe_step(a, ts, p, k, h, m, i, e);
+        for (; i < m && rc == ERR_OK; i++) { /* every stage has its packet */
             const struct dk_day *d = a->cur;
-            if (d != NULL && i < m)
+            if (d != NULL) {
                 pf_first(d, ts[i], &p[i], h[i]);
-            if (d != NULL && i >= PF_REC && i - PF_REC < m)
                 pf_record(d, &k[i - PF_REC], h[i - PF_REC]);
-            if (d != NULL && i >= PF_POOL && i - PF_POOL < m)
                 pf_pool(d, ts[i - PF_POOL], &p[i - PF_POOL], &k[i - PF_POOL]);
-            if (i >= PF_APPLY) {
-                size_t j = i - PF_APPLY;
-                enum err_code rc = add_hashed(a, ts[j], &p[j], &k[j], h[j], e);
-                if (rc != ERR_OK)
-                    return rc;
             }
+            rc = add_hashed(a, ts[i - PF_APPLY], &p[i - PF_APPLY], &k[i - PF_APPLY],
+                            h[i - PF_APPLY], e);
         }
+        for (; i < m + PF_APPLY && rc == ERR_OK; i++) /* draining it */
+            rc = pipe_step(a, ts, p, k, h, m, i, e);
         ts += m;
         p += m;
         n -= m;
     }
-    return ERR_OK;
+    return rc;
 }
 
 enum err_code observe_dk_agg_flush(struct dk_agg *a, struct err *e)
