@@ -20,11 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
         return 0;
     for (int k = 0; k < DK_NCLASS; k++) {
         const uint8_t *p = data + 1 + 4 * k;
-        pk[k] = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                (uint32_t)p[3] << 24;
+        pk[k] = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
     }
-    if (observe_dk_state_roundtrip(data + 21, len - 21, pk, data[0] & 1, &exact, &e) ==
-            ERR_OK &&
+    if (observe_dk_state_roundtrip(data + 21, len - 21, pk, data[0] & 1, &exact, &e) == ERR_OK &&
         !exact)
         abort();
     return 0;

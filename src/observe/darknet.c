@@ -231,12 +231,11 @@ enum err_code observe_dk_day_new(int64_t day, struct dk_day **out, struct err *e
     return ERR_OK;
 }
 
-
 /* A slot holds a record index in its low SLOT_IDX_BITS and the top bits of the source's
  * hash above them, so probes skip other sources' slots without loading their records
  * and the pipeline prefetches the right record. */
-#define SLOT_IDX_BITS 26
-#define SLOT_IDX_MASK ((1u << SLOT_IDX_BITS) - 1)
+#define SLOT_IDX_BITS  26
+#define SLOT_IDX_MASK  ((1u << SLOT_IDX_BITS) - 1)
 #define DK_MAX_SOURCES SLOT_IDX_MASK /* indexes 0 .. 2^26 - 2: a slot never equals NO_REF */
 
 static inline uint32_t slot_tag(uint32_t h)
@@ -402,7 +401,6 @@ static inline uint32_t ph_hash(uint32_t key)
 {
     return (uint32_t)(((uint64_t)key * 0x9e3779b97f4a7c15ULL) >> 32);
 }
-
 
 static enum err_code ph_grow(struct ph_tab *t, struct err *e)
 {
@@ -587,8 +585,8 @@ static enum err_code dst_to_hll(struct dk_day *d, struct dk_src *r, uint32_t key
 
 /* Stores keys[0..n) (n >= 2) as r's exact set in r's current width, replacing the set of
  * r->ndst keys (already copied out) whose pool block, if any, is `old` of old_words. */
-static enum err_code set_store(struct dk_day *d, struct dk_src *r, const uint32_t *keys,
-                               uint32_t n, uint32_t old, uint32_t old_words, struct err *e)
+static enum err_code set_store(struct dk_day *d, struct dk_src *r, const uint32_t *keys, uint32_t n,
+                               uint32_t old, uint32_t old_words, struct err *e)
 {
     bool wide = set_wide(d, r);
     uint32_t off;
@@ -785,8 +783,8 @@ static inline uint32_t port_home(uint16_t port, uint8_t cls, uint32_t slots)
 
 /* The slot of (port, cls) in a table of `slots` slots: its entry, or the empty slot where
  * it belongs. */
-static inline struct dk_port_ent *port_probe(struct dk_port_ent *t, uint32_t slots,
-                                             uint16_t port, uint8_t cls)
+static inline struct dk_port_ent *port_probe(struct dk_port_ent *t, uint32_t slots, uint16_t port,
+                                             uint8_t cls)
 {
     uint32_t i = port_home(port, cls, slots);
 
@@ -796,8 +794,7 @@ static inline struct dk_port_ent *port_probe(struct dk_port_ent *t, uint32_t slo
 }
 
 /* Moves r's pool entries into a table sized for nport entries. */
-static enum err_code port_rehash(struct dk_day *d, struct dk_src *r, uint32_t nport,
-                                 struct err *e)
+static enum err_code port_rehash(struct dk_day *d, struct dk_src *r, uint32_t nport, struct err *e)
 {
     uint32_t ns = port_slots(nport), os = r->nport > 1 ? port_slots(r->nport) : 0, off;
     struct dk_port_ent *t;
@@ -921,9 +918,8 @@ static inline struct ph_ent *ph_find(const struct dk_day *d, uint32_t key)
 }
 
 /* Applies one packet to day d; toff: seconds into the day. */
-static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff,
-                             const struct pkt *p, const struct src_key *k, uint32_t hsh,
-                             struct err *e)
+static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff, const struct pkt *p,
+                             const struct src_key *k, uint32_t hsh, struct err *e)
 {
     uint32_t idx = k->cand, hour = toff / 3600;
     uint32_t hbit = 1u << hour, key = hour << 24 | (uint32_t)p->cls << 16 | p->port;
@@ -1188,9 +1184,8 @@ static inline __attribute__((always_inline)) void pf_record(const struct dk_day 
         __builtin_prefetch(rec_at(d, k->cand), 1);
 }
 
-static inline __attribute__((always_inline)) void pf_pool(const struct dk_day *d, int64_t ts,
-                                                          const struct pkt *p,
-                                                          const struct src_key *k)
+static inline __attribute__((always_inline)) void
+pf_pool(const struct dk_day *d, int64_t ts, const struct pkt *p, const struct src_key *k)
 {
     const struct dk_src *r;
     uint64_t hour;

@@ -62,8 +62,8 @@ size_t observe_dk_agg_sources(const struct dk_agg *a);
  * darknet when narrow), encodes it, decodes and encodes that again: ERR_PARSE for an
  * invalid blob; else *exact says the two encodings and the decoded states agree. */
 enum err_code observe_dk_state_roundtrip(const uint8_t *blob, size_t n,
-                                         const uint32_t pk[DK_NCLASS], bool narrow,
-                                         bool *exact, struct err *e);
+                                         const uint32_t pk[DK_NCLASS], bool narrow, bool *exact,
+                                         struct err *e);
 
 /* HyperLogLog with 256 4-bit registers over 32-bit destination keys. */
 #define DK_HLL_BYTES 128

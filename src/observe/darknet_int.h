@@ -110,9 +110,9 @@ struct dk_day {
     } ph[24];
     struct geo_ent *geo;
     uint32_t ngeo, geo_cap;
-    struct geo24 {        /* direct-mapped: IPv4 /24 + 1 -> geo index, for /24s whose */
+    struct geo24 {         /* direct-mapped: IPv4 /24 + 1 -> geo index, for /24s whose */
         uint32_t key, geo; /* every address has the same country and ASN */
-    } *geo24;             /* GEO24_BITS slots */
+    } * geo24;             /* GEO24_BITS slots */
     uint32_t *asns; /* asn_idx -> asn */
     struct hour_cnt *asn_hours; /* [h * asn_cap + asn_idx]: see asn_hour() */
     uint32_t nasn, asn_cap;

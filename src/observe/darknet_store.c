@@ -86,8 +86,8 @@ static enum err_code state_encode(const struct dk_day *d, const struct dk_src *r
 }
 
 /* Rebuilds r's destination set and port entries from a stored blob. */
-static enum err_code state_decode(struct dk_day *d, struct dk_src *r,
-                                  const uint8_t *s, size_t n, uint32_t thr, struct err *e)
+static enum err_code state_decode(struct dk_day *d, struct dk_src *r, const uint8_t *s, size_t n,
+                                  uint32_t thr, struct err *e)
 {
     uint32_t ndst, nport;
     uint64_t sum[DK_NCLASS] = {0};
@@ -140,8 +140,9 @@ static enum err_code state_decode(struct dk_day *d, struct dk_src *r,
     }
     for (int k = 0; k < DK_NCLASS; k++)
         if (sum[k] != r->pk[k])
-            return err_set(e, ERR_PARSE, "darknet: stored source state disagrees with its "
-                                         "class counts");
+            return err_set(e, ERR_PARSE,
+                           "darknet: stored source state disagrees with its "
+                           "class counts");
     return ERR_OK;
 }
 
@@ -162,8 +163,8 @@ static enum err_code state_load_one(struct dk_day *d, const struct ip16 *ip, con
 }
 
 enum err_code observe_dk_state_roundtrip(const uint8_t *blob, size_t n,
-                                         const uint32_t pk[DK_NCLASS], bool narrow,
-                                         bool *exact, struct err *e)
+                                         const uint32_t pk[DK_NCLASS], bool narrow, bool *exact,
+                                         struct err *e)
 {
     struct dk_day *d;
     struct dk_src *r1, *r2;

@@ -138,8 +138,7 @@ struct store_dk_sighting {
  * sighting_days) and summed by the view `sightings` (first/last seen, count = days
  * flagged, packets on those days). */
 enum err_code store_dk_sightings_put(struct store *st, int64_t sensor, int64_t day,
-                                     const struct store_dk_sighting *v, size_t n,
-                                     struct err *e);
+                                     const struct store_dk_sighting *v, size_t n, struct err *e);
 /* The same, with the flagged sources read from (sensor, day)'s stored source rows. */
 enum err_code store_dk_sightings_refresh(struct store *st, int64_t sensor, int64_t day,
                                          struct err *e);

@@ -284,8 +284,8 @@ enum err_code store_dk_geo_load(struct store *st, int64_t sensor, int64_t since,
 {
     struct geo_load l = {fn, ctx};
 
-    return load_range(st, ST_DK_GEO_LOAD, sensor, since, until, geo_row, &l,
-                      "load geo-hour rows", e);
+    return load_range(st, ST_DK_GEO_LOAD, sensor, since, until, geo_row, &l, "load geo-hour rows",
+                      e);
 }
 
 /* Sightings are rebuilt from the day's flagged sources, gathered first in a temporary
@@ -368,14 +368,15 @@ enum err_code store_dk_sightings_refresh(struct store *st, int64_t sensor, int64
 }
 
 enum err_code store_dk_sightings_put(struct store *st, int64_t sensor, int64_t day,
-                                     const struct store_dk_sighting *v, size_t n,
-                                     struct err *e)
+                                     const struct store_dk_sighting *v, size_t n, struct err *e)
 {
     sqlite3_stmt *s = NULL;
     enum err_code rc = store_exec(st, sql_flagged, e);
 
-    if (rc == ERR_OK && sqlite3_prepare_v2(st->db, "INSERT INTO temp.dk_flagged"
-                                           " VALUES(?1,?2,?3,?4,?5,?6,?7)", -1, &s, NULL) != SQLITE_OK)
+    if (rc == ERR_OK && sqlite3_prepare_v2(st->db,
+                                           "INSERT INTO temp.dk_flagged"
+                                           " VALUES(?1,?2,?3,?4,?5,?6,?7)",
+                                           -1, &s, NULL) != SQLITE_OK)
         rc = store_fail(st, "prepare flagged sources", e);
     for (size_t i = 0; i < n && rc == ERR_OK; i++) {
         char txt[64];

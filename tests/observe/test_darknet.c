@@ -381,9 +381,10 @@ static void test_state_roundtrip(void **state)
 
     stream(f, 9000);
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT tcp_syn, udp, icmp_echo, backscatter, other,"
-                                            " state, substr(hex(src), 1, 24) ="
-                                            " '00000000000000000000FFFF' FROM dk_source_day",
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT tcp_syn, udp, icmp_echo, backscatter, other,"
+                                        " state, substr(hex(src), 1, 24) ="
+                                        " '00000000000000000000FFFF' FROM dk_source_day",
                                         -1, &s, NULL),
                      SQLITE_OK);
     while (sqlite3_step(s) == SQLITE_ROW) {

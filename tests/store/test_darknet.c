@@ -399,11 +399,14 @@ static void test_sightings_refresh_exact_and_idempotent(void **state)
                      BASE + 200);
 }
 
-static struct store_dk_sighting sighting(const char *ip, bool scanner, bool victim,
-                                         int64_t first, int64_t last, uint64_t packets)
+static struct store_dk_sighting sighting(const char *ip, bool scanner, bool victim, int64_t first,
+                                         int64_t last, uint64_t packets)
 {
-    struct store_dk_sighting v = {.scanner = scanner, .victim = victim, .first_seen = first,
-                                  .last_seen = last, .packets = packets};
+    struct store_dk_sighting v = {.scanner = scanner,
+                                  .victim = victim,
+                                  .first_seen = first,
+                                  .last_seen = last,
+                                  .packets = packets};
 
     struct err e;
 
