@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
+#if defined(__x86_64__)
+#include <xxh_x86dispatch.h> /* XXH3 with AVX2/AVX-512 when the CPU has them; same hashes */
+#endif
 
 #define BATCH        OBSERVE_BATCH
 #define STREAM_CHUNK (4u << 20)
