@@ -20,9 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 static enum err_code vm_init(struct vmarr *v, size_t reserve, struct err *e)
 {
@@ -637,18 +634,9 @@ static inline bool inline16_has(const struct dk_src *r, uint32_t n, uint32_t k)
     return hit != 0;
 }
 
-/* Whether k is among set[0..n): eight keys per compare where SSE2 is there. */
 static inline bool has16(const uint16_t *set, uint32_t n, uint16_t k)
 {
-    uint32_t i = 0;
-#ifdef __SSE2__
-    __m128i kv = _mm_set1_epi16((short)k);
-
-    for (; i + 8 <= n; i += 8)
-        if (_mm_movemask_epi8(_mm_cmpeq_epi16(_mm_loadu_si128((const void *)(set + i)), kv)))
-            return true;
-#endif
-    for (; i < n; i++)
+    for (uint32_t i = 0; i < n; i++)
         if (set[i] == k)
             return true;
     return false;
@@ -656,15 +644,7 @@ static inline bool has16(const uint16_t *set, uint32_t n, uint16_t k)
 
 static inline bool has32(const uint32_t *set, uint32_t n, uint32_t k)
 {
-    uint32_t i = 0;
-#ifdef __SSE2__
-    __m128i kv = _mm_set1_epi32((int)k);
-
-    for (; i + 4 <= n; i += 4)
-        if (_mm_movemask_epi8(_mm_cmpeq_epi32(_mm_loadu_si128((const void *)(set + i)), kv)))
-            return true;
-#endif
-    for (; i < n; i++)
+    for (uint32_t i = 0; i < n; i++)
         if (set[i] == k)
             return true;
     return false;
@@ -706,11 +686,7 @@ static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t k
 {
     uint32_t keys[DK_EXACT_MAX + 1], n = r->ndst, old = r->dref, old_words = 0;
 
-    if (r->hours & FLAG_HLL) {
-        hll_add((uint8_t *)pool_at(d, r->dref), key);
-        return ERR_OK;
-    }
-    if (n == 0) {
+    if (n == 0) { /* dk_dst_add handled a HyperLogLog */
         r->dref = key;
         r->ndst = 1;
         return ERR_OK;
@@ -727,15 +703,13 @@ static enum err_code dst_add_slow(struct dk_day *d, struct dk_src *r, uint32_t k
         if (n > set_inline(d, r))
             old_words = set_words(false, n);
         r->hours |= FLAG_WIDE;
-    } else if (n >= 2 && n < set_inline(d, r)) { /* room left in the record */
-        if (set_wide(d, r)) {
-            r->dref2 = key;
-        } else if (n == 4) {
+    } else if (n >= 2 && n < set_inline(d, r)) { /* room left in a 16-bit set's record */
+        if (n == 2)
+            r->dref2 = key & 0xffff;
+        else if (n == 3)
+            r->dref2 = (r->dref2 & 0xffff) | key << 16;
+        else
             r->dref3 = (uint16_t)key;
-        } else {
-            uint32_t *w = n < 2 ? &r->dref : &r->dref2;
-            *w = (n & 1) ? ((*w & 0xffff) | key << 16) : (key & 0xffff);
-        }
         r->ndst = n + 1;
         return ERR_OK;
     } else if (n > set_inline(d, r)) { /* append in the pool block */
@@ -962,17 +936,18 @@ static enum err_code day_add(struct dk_agg *a, struct dk_day *d, uint32_t toff, 
     rc = dk_dst_add(d, r, k->dst, a->o.scanner_threshold, e);
     if (rc != ERR_OK)
         return rc;
-    pe = NULL;
-    if (r->nport > PORT_LINEAR && (r->p0_port != p->port || r->p0_cls != p->cls)) {
-        /* a port scanner's table, probed here: the common case for most packets */
-        pe = port_probe(port_block(d, r), port_slots(r->nport), p->port, p->cls);
-        if (pe->cls == PORT_EMPTY)
-            pe = NULL;
-    }
-    if (pe == NULL && (r->nport == 0 || r->p0_port != p->port || r->p0_cls != p->cls)) {
-        rc = port_entry(d, r, p->port, p->cls, &pe, &fresh, e);
-        if (rc != ERR_OK)
-            return rc;
+    pe = NULL; /* entry 0, in the record */
+    if (r->nport == 0 || r->p0_port != p->port || r->p0_cls != p->cls) {
+        if (r->nport > PORT_LINEAR) { /* a port scanner's table: most packets, probed here */
+            pe = port_probe(port_block(d, r), port_slots(r->nport), p->port, p->cls);
+            if (pe->cls == PORT_EMPTY)
+                pe = NULL;
+        }
+        if (pe == NULL) {
+            rc = port_entry(d, r, p->port, p->cls, &pe, &fresh, e);
+            if (rc != ERR_OK)
+                return rc;
+        }
     }
     ph = ph_find(d, key);
     if (ph == NULL) {

@@ -314,6 +314,15 @@ static enum err_code ingest_mapped(struct observe_ingest *in, const uint8_t *dat
     return rc;
 }
 
+/* The 16-byte canonical (big-endian) form of h's 128-bit digest. */
+static void hash_out(XXH3_state_t *h, uint8_t out[16])
+{
+    XXH128_canonical_t canon;
+
+    XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(h));
+    memcpy(out, canon.digest, 16);
+}
+
 static enum err_code read_some(int fd, struct buf *b, bool *eof, XXH3_state_t *h,
                                struct err *e)
 {
@@ -345,8 +354,6 @@ static enum err_code ingest_stream(struct observe_ingest *in, int fd,
     struct pcap_rd rd;
     struct buf b;
     XXH3_state_t *h = XXH3_createState();
-    XXH128_hash_t hv;
-    XXH128_canonical_t canon;
     uint64_t consumed = 0;
     bool eof = false, done = false;
     enum err_code rc = ERR_OK;
@@ -373,9 +380,7 @@ static enum err_code ingest_stream(struct observe_ingest *in, int fd,
                          (unsigned long long)consumed);
     }
     res->n.bytes_read = consumed;
-    hv = XXH3_128bits_digest(h);
-    XXH128_canonicalFromHash(&canon, hv);
-    memcpy(res->hash, canon.digest, 16);
+    hash_out(h, res->hash);
     XXH3_freeState(h);
     buf_fini(&b);
     return rc;
@@ -384,7 +389,6 @@ static enum err_code ingest_stream(struct observe_ingest *in, int fd,
 static enum err_code hash_mapped(const uint8_t *data, size_t len, uint8_t out[16],
                                  struct err *e)
 {
-    XXH128_canonical_t canon;
     XXH3_state_t *h = XXH3_createState();
     size_t dropped = 0;
 
@@ -396,9 +400,8 @@ static enum err_code hash_mapped(const uint8_t *data, size_t len, uint8_t out[16
         (void)XXH3_128bits_update(h, data + off, n);
         drop_pages(data, &dropped, off + n);
     }
-    XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(h));
+    hash_out(h, out);
     XXH3_freeState(h);
-    memcpy(out, canon.digest, 16);
     return ERR_OK;
 }
 
@@ -458,31 +461,21 @@ static enum err_code open_input(const char *path, int *fd, const uint8_t **map, 
     return ERR_OK;
 }
 
-static void hash_out(XXH3_state_t *h, uint8_t out[16])
-{
-    XXH128_canonical_t canon;
-
-    XXH128_canonicalFromHash(&canon, XXH3_128bits_digest(h));
-    memcpy(out, canon.digest, 16);
-}
-
 static enum err_code ingest_body(struct observe_ingest *in, const char *path, int fd,
                                  const uint8_t *map, size_t len,
                                  struct observe_file_result *res, struct err *e)
 {
     struct progress pg;
     enum err_code rc;
-    bool seen = false, one_pass = false;
+    bool seen = false, size_seen = true;
     XXH3_state_t *h = NULL;
 
     if (map != NULL) { /* a size never ingested cannot be a duplicate: hash while parsing */
-        rc = store_file_size_seen(in->st, in->sensor, len, &seen, e);
+        rc = store_file_size_seen(in->st, in->sensor, len, &size_seen, e);
         if (rc != ERR_OK)
             return rc;
-        one_pass = !seen;
-        seen = false;
     }
-    if (one_pass) {
+    if (map != NULL && !size_seen) {
         h = XXH3_createState();
         if (h == NULL)
             return err_set(e, ERR_NOMEM, "cannot allocate hash state");
