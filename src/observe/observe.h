@@ -65,4 +65,43 @@ enum err_code observe_ingest_live(struct observe_ingest *in, const struct observ
 void observe_ingest_memory(const struct observe_ingest *in, size_t *bytes, size_t *sources,
                            size_t *source_bytes);
 
+/* ---- feeds (docs/feeds.md) ------------------------------------------------------------ */
+
+#define OBSERVE_FEED_GRACE      86400 /* default removal grace, seconds */
+#define OBSERVE_FEED_CONFIDENCE 80    /* default confidence (MISP's default base score) */
+
+/* A feed to add. Formats: "plain", "csv", "urlhaus-csv", "misp", "stix". */
+struct observe_feed_opts {
+    const char *name, *format;
+    const char *location; /* a path, or an http(s):// URL (misp: directory or base URL) */
+    const char *org;      /* NULL: "" */
+    const char *columns;  /* csv only: "value=1,type=2,..." (NULL: value=1) */
+    int tlp;              /* enum ioc_tlp, -1: amber */
+    int confidence;       /* 0..100, -1: OBSERVE_FEED_CONFIDENCE */
+    bool allowlist;       /* entries are allowlist entries (domains, IPs, CIDRs) */
+    int64_t grace;        /* seconds, -1: OBSERVE_FEED_GRACE */
+    int64_t tau;          /* decay lifetime in seconds, 0: 120 days */
+    double delta;         /* decay speed, 0: 2 */
+};
+/* Checks the options (format, column map, ranges: ERR_USAGE with the reason) and adds the
+ * feed; ERR_USAGE when the name is taken. Nothing is fetched. */
+enum err_code observe_feed_add(struct store *st, const struct observe_feed_opts *o, struct err *e);
+
+/* Called once per rejected record: "where:line: reason" material. */
+typedef void (*observe_reject_fn)(void *arg, const char *where, uint64_t line, const char *reason);
+
+struct observe_feed_result {
+    int64_t feed_id;
+    struct store_feed_counts n; /* allowlisted is left 0: orient counts it */
+    double seconds;
+};
+/* Pulls the feed: fetches, parses, canonicalises and stores its entries in one
+ * transaction (see store_pull_*), at time now. A feed that cannot be fetched (ERR_IO, or
+ * ERR_NOTFOUND for a missing file) or parsed as a whole (ERR_PARSE, ERR_LIMIT) keeps its
+ * previous entries; the error is recorded on the feed row and returned. Bad records are
+ * counted and passed to reject (may be NULL). */
+enum err_code observe_feed_pull(struct store *st, const char *name, int64_t now,
+                                observe_reject_fn reject, void *arg,
+                                struct observe_feed_result *res, struct err *e);
+
 #endif

@@ -52,6 +52,38 @@ static const char *const migrations[] = {
     "  AS SELECT d.indicator_id, s.name, d.kind, min(d.first_seen), max(d.last_seen),"
     "  count(*), sum(d.packets) FROM sighting_days d JOIN sensors s ON s.id = d.sensor_id"
     "  GROUP BY d.indicator_id, d.sensor_id, d.kind;",
+    /* 1 -> 2: feeds, per-source indicator rows, allowlists and the removal log */
+    "CREATE TABLE feeds(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, format TEXT NOT NULL,"
+    "  location TEXT NOT NULL, org TEXT NOT NULL, tlp INTEGER NOT NULL,"
+    "  confidence INTEGER NOT NULL, columns TEXT NOT NULL, allowlist INTEGER NOT NULL,"
+    "  grace INTEGER NOT NULL, tau INTEGER NOT NULL, delta REAL NOT NULL,"
+    "  created INTEGER NOT NULL, pulls INTEGER NOT NULL DEFAULT 0, last_pull INTEGER,"
+    "  last_ok INTEGER, last_error TEXT, n_entries INTEGER NOT NULL DEFAULT 0,"
+    "  n_accepted INTEGER NOT NULL DEFAULT 0, n_rejected INTEGER NOT NULL DEFAULT 0,"
+    "  n_added INTEGER NOT NULL DEFAULT 0, n_updated INTEGER NOT NULL DEFAULT 0,"
+    "  n_missing INTEGER NOT NULL DEFAULT 0, n_removed INTEGER NOT NULL DEFAULT 0,"
+    "  n_allowlisted INTEGER NOT NULL DEFAULT 0);"
+    /* added_pull / listed_pull: the feed's pull number (feeds.pulls) that added / last
+     * listed the row, so a pull finds what it no longer lists set-wise. */
+    "CREATE TABLE ind_sources(indicator_id INTEGER NOT NULL REFERENCES indicators(id),"
+    "  feed_id INTEGER NOT NULL REFERENCES feeds(id), first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL, confidence INTEGER NOT NULL, tlp INTEGER NOT NULL,"
+    "  tags TEXT, valid_until INTEGER, missing_since INTEGER, removed_at INTEGER,"
+    "  added_pull INTEGER NOT NULL, listed_pull INTEGER NOT NULL,"
+    "  PRIMARY KEY(indicator_id, feed_id)) WITHOUT ROWID;"
+    "CREATE INDEX ind_sources_feed ON ind_sources(feed_id);"
+    "CREATE TABLE allowlist(feed_id INTEGER NOT NULL REFERENCES feeds(id),"
+    "  type TEXT NOT NULL, value TEXT NOT NULL, added_pull INTEGER NOT NULL,"
+    "  listed_pull INTEGER NOT NULL, PRIMARY KEY(feed_id, type, value)) WITHOUT ROWID;"
+    "CREATE TABLE ind_removals(id INTEGER PRIMARY KEY,"
+    "  feed_id INTEGER NOT NULL REFERENCES feeds(id),"
+    "  indicator_id INTEGER NOT NULL REFERENCES indicators(id), at INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL);",
+    /* 2 -> 3: API tokens (hashes only) and RPZ zone serials */
+    "CREATE TABLE api_tokens(name TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE,"
+    "  clearance INTEGER NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE rpz_zones(name TEXT PRIMARY KEY, serial INTEGER NOT NULL, digest BLOB,"
+    "  updated INTEGER NOT NULL);",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -194,7 +226,7 @@ static enum err_code configure(struct store *st, struct err *e)
     rc = store_exec(st,
                     "PRAGMA page_size=32768; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                     " PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;"
-                    " PRAGMA temp_store=MEMORY;",
+                    " PRAGMA temp_store=MEMORY; PRAGMA mmap_size=2147418112;",
                     e);
     if (rc != ERR_OK)
         return rc;

@@ -10,7 +10,7 @@
 struct store; /* opaque */
 
 /* Schema version this build migrates to. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 3
 
 /* Darknet packet classes, in the order of every per-class array. */
 enum store_dk_class {
@@ -185,5 +185,156 @@ enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *se
 enum err_code store_dk_series(struct store *st, const char *sensor, int port, int cls,
                               int64_t since, int64_t until, store_dk_port_fn fn, void *ctx,
                               struct err *e);
+
+/* ---- indicators, feeds, allowlists --------------------------------------------------- */
+
+/* Limits of a feed's text fields (longer values are refused by store_feed_add). */
+#define STORE_FEED_NAME_MAX 64
+#define STORE_FEED_LOC_MAX  2048
+
+/* What one pull of a feed did (see docs/feeds.md). entries = records read, accepted =
+ * records canonicalised and stored (a value listed twice counts twice), rejected =
+ * records refused; added/updated/missing/removed count distinct indicators of the feed:
+ * added = new (or back after removal), updated = listed again, missing = no longer listed
+ * but within the removal grace, removed = missing longer than the grace (now inactive).
+ * allowlisted = active indicators of the feed that an allowlist covers (filled by orient). */
+struct store_feed_counts {
+    uint64_t entries, accepted, rejected, added, updated, missing, removed, allowlisted;
+};
+
+/* A feed's configuration and its last pull. tlp is an enum ioc_tlp value (0 clear ..
+ * 4 red); tau (seconds) and delta are the decay parameters of its indicators. */
+struct store_feed {
+    int64_t id;
+    char name[STORE_FEED_NAME_MAX];
+    char format[16]; /* plain, csv, urlhaus-csv, misp, stix */
+    char location[STORE_FEED_LOC_MAX];
+    char org[STORE_FEED_NAME_MAX];
+    char columns[256]; /* csv column map, "" otherwise */
+    int tlp, confidence;
+    bool allowlist;
+    int64_t grace;                       /* seconds an entry may be missing before it is removed */
+    int64_t tau;                         /* decay lifetime, seconds */
+    double delta;                        /* decay speed */
+    int64_t created, last_pull, last_ok; /* 0: never */
+    char last_error[256];                /* "" when the last pull succeeded */
+    uint64_t pulls;
+    struct store_feed_counts last; /* of the last successful pull */
+    uint64_t active;               /* entries now active (filled by store_feed_each) */
+};
+
+/* Adds a feed (f->id is set). ERR_USAGE when the name is taken, ERR_LIMIT when a field
+ * does not fit. */
+enum err_code store_feed_add(struct store *st, struct store_feed *f, struct err *e);
+/* Reads a feed by name; ERR_NOTFOUND when there is none. */
+enum err_code store_feed_get(struct store *st, const char *name, struct store_feed *out,
+                             struct err *e);
+/* Calls fn for every feed in name order, with active set. Stops when fn returns false. */
+typedef bool (*store_feed_fn)(void *arg, const struct store_feed *f);
+enum err_code store_feed_each(struct store *st, store_feed_fn fn, void *arg, struct err *e);
+/* Records a failed pull (error text) without touching the feed's entries. */
+enum err_code store_feed_failed(struct store *st, int64_t feed_id, int64_t now, const char *error,
+                                struct err *e);
+/* Sets the allowlisted count of the feed's last pull. */
+enum err_code store_feed_set_allowlisted(struct store *st, int64_t feed_id, uint64_t n,
+                                         struct err *e);
+
+/* One canonical entry of a pull. */
+struct store_ind_entry {
+    const char *type;    /* ioc type name ("ipv4", "domain", ...) */
+    const char *value;   /* canonical value */
+    int64_t seen;        /* the entry's time: the feed's own, else the pull time */
+    int64_t valid_until; /* 0: none */
+    int confidence, tlp;
+    const char *tags; /* NULL: none */
+};
+
+/* A pull in progress: one write transaction (BEGIN IMMEDIATE .. COMMIT) holding its
+ * prepared statements. Entries are upserted one by one (no reads); what the feed no longer
+ * lists is marked set-wise by store_pull_finish. */
+struct store_pull;
+enum err_code store_pull_begin(struct store *st, int64_t feed_id, int64_t now,
+                               struct store_pull **out, struct err *e);
+/* An indicator listed by a (non-allowlist) feed: indicator and source upserted, the source
+ * active again (missing_since and removed_at cleared). */
+enum err_code store_pull_put(struct store_pull *p, const struct store_ind_entry *en, struct err *e);
+/* An entry of an allowlist feed (type domain, ipv4, ipv6 or cidr). */
+enum err_code store_pull_allow_put(struct store_pull *p, const char *type, const char *value,
+                                   struct err *e);
+/* Marks the feed's entries not listed by this pull missing (missing_since = now), removes
+ * those missing for >= grace seconds (removed_at = now, one ind_removals row each),
+ * drops allowlist entries no longer listed, stores the counts (c->entries, accepted and
+ * rejected from the caller; the rest filled here) on the feed row, commits and frees p.
+ * On error rolls back and frees p. */
+enum err_code store_pull_finish(struct store_pull *p, int64_t grace, struct store_feed_counts *c,
+                                struct err *e);
+/* Rolls back and frees (NULL is a no-op). */
+void store_pull_abort(struct store_pull *p);
+
+/* One active source of an indicator (removed_at NULL). */
+struct store_ind_src {
+    const struct store_feed *feed;              /* borrowed from the store's feed cache */
+    int64_t first_seen, last_seen, valid_until; /* valid_until 0: none */
+    int confidence, tlp;
+};
+/* An indicator with its active sources and last darknet sighting. */
+struct store_ind_row {
+    int64_t id;
+    const char *type, *value;
+    int64_t first_seen, last_seen;
+    int64_t sighted; /* last_seen of its latest sighting day, 0: never sighted */
+    const struct store_ind_src *src;
+    size_t nsrc;
+};
+/* Streams every indicator that has an active source or a sighting, ordered by type name
+ * then value (byte order), with one SQL query. Pointers are valid during the call. Stops
+ * when fn returns false. */
+typedef bool (*store_ind_fn)(void *arg, const struct store_ind_row *r);
+enum err_code store_ind_each_active(struct store *st, store_ind_fn fn, void *arg, struct err *e);
+/* The same in indicator id order: much faster on large stores (sequential b-tree reads);
+ * for consumers that do not need the (type, value) order. */
+enum err_code store_ind_each_active_by_id(struct store *st, store_ind_fn fn, void *arg,
+                                          struct err *e);
+/* The same, for the active sources of one feed only (indicators it lists). */
+enum err_code store_ind_each_of_feed(struct store *st, int64_t feed_id, store_ind_fn fn, void *arg,
+                                     struct err *e);
+
+/* Calls fn for every allowlist entry (from allowlist feeds): type, value, feed name. */
+typedef bool (*store_allow_fn)(void *arg, const char *type, const char *value, const char *feed);
+enum err_code store_allow_each(struct store *st, store_allow_fn fn, void *arg, struct err *e);
+
+/* Calls fn for every removal-log row of the feed (0: all feeds), oldest first. */
+typedef bool (*store_removal_fn)(void *arg, const char *feed, const char *type, const char *value,
+                                 int64_t at);
+enum err_code store_removals_each(struct store *st, int64_t feed_id, store_removal_fn fn, void *arg,
+                                  struct err *e);
+
+/* ---- serving: API tokens, RPZ zone serials, change polling ------------------------- */
+
+struct store_token {
+    char name[64];
+    uint8_t hash[32]; /* SHA-256 of the token; the token itself is never stored */
+    int clearance;    /* enum ioc_tlp: the most restrictive TLP the holder receives */
+    int64_t created;
+};
+/* Adds a token by its hash. ERR_USAGE when the name exists. */
+enum err_code store_token_add(struct store *st, const char *name, const uint8_t hash[32],
+                              int clearance, int64_t now, struct err *e);
+/* Deletes the named token; *found tells whether it existed. */
+enum err_code store_token_revoke(struct store *st, const char *name, bool *found, struct err *e);
+/* Calls fn per token, by name; stops when fn returns false. */
+typedef bool (*store_token_fn)(void *arg, const struct store_token *t);
+enum err_code store_token_each(struct store *st, store_token_fn fn, void *arg, struct err *e);
+
+/* The last serial (and content digest, zeros when unknown) published for an RPZ zone;
+ * *found false when the zone never was. */
+enum err_code store_zone_get(struct store *st, const char *zone, uint32_t *serial,
+                             uint8_t digest[32], bool *found, struct err *e);
+/* Records a published serial; digest may be NULL (unknown). */
+enum err_code store_zone_put(struct store *st, const char *zone, uint32_t serial,
+                             const uint8_t *digest, int64_t now, struct err *e);
+
+/* SQLite's PRAGMA data_version: changes when another connection commits. */
+enum err_code store_data_version(struct store *st, int64_t *out, struct err *e);
 
 #endif
