@@ -4,12 +4,21 @@
 
 #include <cjson/cJSON.h>
 
+#include "ioc/ioc.h"
+#include "orient/orient.h"
+#include "store/store.h"
 #include "util/util.h"
 
 /* Each command: argc/argv start at the command name. Returns a sysexits.h code. */
 int cli_ingest(int argc, char **argv);
 int cli_darknet(int argc, char **argv);
 int cli_db(int argc, char **argv);
+int cli_feed(int argc, char **argv);
+int cli_match(int argc, char **argv);
+int cli_check_url(int argc, char **argv);
+int cli_export(int argc, char **argv);
+int cli_serve(int argc, char **argv);
+int cli_token(int argc, char **argv);
 
 /* Prints "ooda: CMD: message" on stderr and returns the sysexits code for code. */
 int cli_fail(const char *cmd, enum err_code code, const char *msg);
@@ -25,5 +34,39 @@ void cli_json_time(cJSON *obj, const char *key, int64_t t);
 
 /* Parses --since/--until values (NULL: the defaults 0 and "far future"). */
 int cli_range(const char *cmd, const char *since, const char *until, int64_t *s, int64_t *u);
+
+
+/* ---- the listed indicators, collected for delivery (listed.c) ---- */
+struct cli_item {
+    enum ioc_type type;
+    enum ioc_tlp tlp;
+    int64_t id, first_seen, last_seen;
+    double score;
+    const char *value, *sources;
+};
+struct cli_listed {
+    struct cli_item *items; /* orient's order: type, then value */
+    size_t n, cap;
+    char *arena;
+    size_t arena_used, arena_cap;
+};
+/* Collects the indicators listed at now (orient_ind_each_listed). */
+enum err_code cli_listed_load(struct store *st, int64_t now, struct cli_listed *l,
+                              struct err *e);
+void cli_listed_free(struct cli_listed *l);
+/* The RPZ trigger text of an item; false when its type is no trigger. */
+bool cli_rpz_entry(const struct cli_item *it, char *out, size_t cap);
+/* RPZ trigger texts of the items within TLP max, in one allocation. */
+struct cli_entries {
+    const char **v;
+    size_t n;
+    char *arena;
+};
+enum err_code cli_rpz_entries(const struct cli_listed *l, enum ioc_tlp max, struct cli_entries *out,
+                              struct err *e);
+void cli_entries_free(struct cli_entries *x);
+/* SHA-256 of the Safe Browsing expression of every URL, domain and IPv4 item. */
+enum err_code cli_listed_hashes(const struct cli_listed *l, uint8_t (**out)[32], size_t *n,
+                                struct err *e);
 
 #endif
