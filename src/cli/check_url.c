@@ -13,18 +13,12 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 
+#include "http/http.h"
 #include "ioc/ioc.h"
 
 #define STATE_MAGIC "OODAHP01"
 #define RESP_MAX    (256u << 20)
 #define MAX_EXPR    30
-
-struct prefixes {
-    char state[17];  /* "" when none */
-    char update[20]; /* the server's last response_type */
-    uint32_t *p;     /* sorted, unique */
-    size_t n;
-};
 
 struct client {
     const char *server, *token;
@@ -39,27 +33,24 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
     return buf_append(b, data, size * n, NULL) == ERR_OK ? size * n : 0;
 }
 
-/* GET server + path into a parsed JSON object. */
-static enum err_code get_json(struct client *c, const char *path, cJSON **out, struct err *e)
+/* GET server + path into body (initialised by the caller, freed by the caller). */
+static enum err_code get_body(struct client *c, const char *path, struct buf *body, struct err *e)
 {
     CURL *h = curl_easy_init();
     struct curl_slist *hdr = NULL;
-    struct buf body;
     char url[2048];
     long status = 0;
     CURLcode rc;
 
-    *out = NULL;
     if (h == NULL)
         return err_set(e, ERR_NOMEM, "check-url: cannot start libcurl");
-    buf_init(&body, RESP_MAX);
     (void)snprintf(url, sizeof(url), "%s%s", c->server, path);
     if (c->token != NULL)
         hdr = curl_slist_append(hdr, c->auth);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     rc = curl_easy_perform(h);
@@ -67,171 +58,47 @@ static enum err_code get_json(struct client *c, const char *path, cJSON **out, s
     curl_slist_free_all(hdr);
     curl_easy_cleanup(h);
     c->requests++;
-    if (rc != CURLE_OK) {
-        buf_fini(&body);
+    if (rc != CURLE_OK)
         return err_set(e, ERR_IO, "check-url: %s: %s", c->server, curl_easy_strerror(rc));
-    }
-    if (status != 200) {
-        buf_fini(&body);
+    if (status != 200)
         return err_set(e, ERR_IO, "check-url: %s: HTTP status %ld", c->server, status);
-    }
-    *out = cJSON_ParseWithLength((const char *)body.data, body.len);
+    return ERR_OK;
+}
+
+/* GET server + path into a parsed JSON object (the caller's). */
+static enum err_code get_json(struct client *c, const char *path, cJSON **out, struct err *e)
+{
+    struct buf body;
+    enum err_code rc;
+
+    buf_init(&body, RESP_MAX);
+    rc = get_body(c, path, &body, e);
+    *out = rc == ERR_OK ? cJSON_ParseWithLength((const char *)body.data, body.len) : NULL;
     buf_fini(&body);
-    if (*out == NULL)
-        return err_set(e, ERR_PARSE, "check-url: %s: response is not JSON", c->server);
-    return ERR_OK;
+    if (rc == ERR_OK && *out == NULL)
+        rc = err_set(e, ERR_PARSE, "check-url: %s: response is not JSON", c->server);
+    return rc;
 }
 
-/* Base64 into a fresh array; *n bytes. */
-static uint8_t *unb64(const char *s, size_t *n)
-{
-    size_t len = strlen(s), pad = 0;
-    uint8_t *out;
-    int got;
-
-    if (len % 4 != 0)
-        return NULL;
-    out = mem_alloc(len / 4 * 3 + 1);
-    if (out == NULL)
-        return NULL;
-    got = EVP_DecodeBlock(out, (const unsigned char *)s, (int)len);
-    if (got < 0) {
-        mem_free(out);
-        return NULL;
-    }
-    while (pad < 2 && len > pad && s[len - 1 - pad] == '=')
-        pad++;
-    *n = (size_t)got - pad;
-    return out;
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void checksum(const struct prefixes *s, uint8_t out[32])
-{
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned len;
-
-    (void)EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    for (size_t i = 0; i < s->n; i++) {
-        uint8_t b[4] = {(uint8_t)(s->p[i] >> 24), (uint8_t)(s->p[i] >> 16), (uint8_t)(s->p[i] >> 8),
-                        (uint8_t)s->p[i]};
-
-        (void)EVP_DigestUpdate(md, b, 4);
-    }
-    (void)EVP_DigestFinal_ex(md, out, &len);
-    EVP_MD_CTX_free(md);
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* Applies removal indices and additions to s, keeping it sorted. */
-static enum err_code apply(struct prefixes *s, cJSON *removals, const uint8_t *add, size_t nadd,
-                           struct err *e)
-{
-    size_t nrem = (size_t)cJSON_GetArraySize(removals), k = 0, prev = 0;
-    uint32_t *p = mem_alloc((s->n + nadd / 4 + 1) * sizeof(*p));
-    bool *gone = mem_calloc(s->n + 1, 1);
-    const cJSON *it;
-
-    if (p == NULL || gone == NULL) {
-        mem_free(p);
-        mem_free(gone);
-        return err_set(e, ERR_NOMEM, "check-url: out of memory");
-    }
-    cJSON_ArrayForEach(it, removals)
-    {
-        double d = it->valuedouble;
-
-        if (!cJSON_IsNumber(it) || d < 0 || d >= (double)s->n || (size_t)d < prev) {
-            mem_free(p);
-            mem_free(gone);
-            return err_set(e, ERR_PARSE, "check-url: bad removal index in update");
-        }
-        prev = (size_t)d;
-        gone[prev] = true;
-    }
-    (void)nrem;
-    for (size_t i = 0; i < s->n; i++)
-        if (!gone[i])
-            p[k++] = s->p[i];
-    for (size_t i = 0; i + 4 <= nadd; i += 4)
-        p[k++] = be32(add + i);
-    qsort(p, k, sizeof(*p), cmp_u32);
-    mem_free(gone);
-    mem_free(s->p);
-    s->p = p;
-    s->n = k;
-    return ERR_OK;
-}
-
-static void prefixes_clear(struct prefixes *s)
-{
-    mem_free(s->p);
-    s->p = NULL;
-    s->n = 0;
-    s->state[0] = '\0';
-}
-
-/* One update round: false in *retry when the checksum failed after a partial update. */
-static enum err_code update_once(struct client *c, struct prefixes *s, bool *retry, struct err *e)
+/* One round of GET /api/v1/hashes/prefixes applied to s. */
+static enum err_code update_once(struct client *c, struct http_prefix_list *s, bool *retry,
+                                 struct err *e)
 {
     char path[128];
-    cJSON *j = NULL;
-    const cJSON *st, *type, *add, *sum;
-    uint8_t *raw = NULL, *want = NULL, got[32];
-    size_t nraw = 0, nwant = 0;
-    bool full;
+    struct buf body;
     enum err_code rc;
 
     *retry = false;
     (void)snprintf(path, sizeof(path), "/api/v1/hashes/prefixes?state=%s", s->state);
-    rc = get_json(c, path, &j, e);
-    if (rc != ERR_OK)
-        return rc;
-    st = cJSON_GetObjectItem(j, "new_state");
-    type = cJSON_GetObjectItem(j, "response_type");
-    add = cJSON_GetObjectItem(j, "additions");
-    sum = cJSON_GetObjectItem(j, "checksum");
-    if (!cJSON_IsString(st) || strlen(st->valuestring) != 16 || !cJSON_IsString(type) ||
-        !cJSON_IsString(add) || !cJSON_IsString(sum) ||
-        (raw = unb64(add->valuestring, &nraw)) == NULL || nraw % 4 != 0 ||
-        (want = unb64(sum->valuestring, &nwant)) == NULL || nwant != 32) {
-        rc = err_set(e, ERR_PARSE, "check-url: malformed prefix update");
-        goto out;
-    }
-    full = strcmp(type->valuestring, "FULL_UPDATE") == 0;
-    if (full)
-        prefixes_clear(s);
-    rc = apply(s, cJSON_GetObjectItem(j, "removals"), raw, nraw, e);
-    if (rc != ERR_OK)
-        goto out;
-    checksum(s, got);
-    if (memcmp(got, want, 32) != 0) {
-        prefixes_clear(s); /* start again from a full list */
-        *retry = !full;
-        if (full)
-            rc = err_set(e, ERR_PARSE, "check-url: checksum mismatch on a full update");
-        goto out;
-    }
-    memcpy(s->state, st->valuestring, 17);
-    (void)snprintf(s->update, sizeof(s->update), "%s", type->valuestring);
-out:
-    mem_free(raw);
-    mem_free(want);
-    cJSON_Delete(j);
+    buf_init(&body, RESP_MAX);
+    rc = get_body(c, path, &body, e);
+    if (rc == ERR_OK)
+        rc = http_prefix_apply(s, (const char *)body.data, body.len, retry, e);
+    buf_fini(&body);
     return rc;
 }
 
-static enum err_code update(struct client *c, struct prefixes *s, struct err *e)
+static enum err_code update(struct client *c, struct http_prefix_list *s, struct err *e)
 {
     bool retry;
     enum err_code rc = update_once(c, s, &retry, e);
@@ -241,13 +108,13 @@ static enum err_code update(struct client *c, struct prefixes *s, struct err *e)
     return rc;
 }
 
-static void state_load(const char *path, struct prefixes *s)
+static void state_load(const char *path, struct http_prefix_list *s)
 {
     FILE *f = fopen(path, "rb");
     char magic[8];
     uint64_t n;
 
-    prefixes_clear(s);
+    http_prefix_list_clear(s);
     if (f == NULL)
         return;
     if (fread(magic, 1, 8, f) == 8 && memcmp(magic, STATE_MAGIC, 8) == 0 &&
@@ -256,12 +123,12 @@ static void state_load(const char *path, struct prefixes *s)
         s->state[16] = '\0';
         s->n = n;
     } else {
-        prefixes_clear(s); /* unreadable: fetch a full list */
+        http_prefix_list_clear(s); /* unreadable: fetch a full list */
     }
     fclose(f);
 }
 
-static enum err_code state_save(const char *path, const struct prefixes *s, struct err *e)
+static enum err_code state_save(const char *path, const struct http_prefix_list *s, struct err *e)
 {
     char tmp[4200];
     FILE *f;
@@ -304,9 +171,14 @@ static bool on_expr(const char *expr, size_t len, void *arg)
     return true;
 }
 
-static bool has_prefix(const struct prefixes *s, uint32_t p)
+static uint32_t be32(const uint8_t *p)
 {
-    return s->n > 0 && bsearch(&p, s->p, s->n, sizeof(p), cmp_u32) != NULL;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static bool has_prefix(const struct http_prefix_list *s, uint32_t p)
+{
+    return http_prefix_has(s, p);
 }
 
 /* Asks the server for the full hashes of prefix p; *hit when h is among them. */
@@ -349,7 +221,7 @@ static const char *default_state_path(char *out, size_t cap)
 }
 
 static int report(const char *url, const char *canon, const struct exprs *x, int hit_at,
-                  const struct client *c, const struct prefixes *s, bool json)
+                  const struct client *c, const struct http_prefix_list *s, bool json)
 {
     if (!json) {
         printf("%s: %s\n", url, hit_at >= 0 ? "LISTED" : "not listed");
@@ -379,7 +251,7 @@ static int check(struct client *c, const char *url, const char *state_path, bool
 {
     static struct exprs x;
     char canon[IOC_VALUE_MAX];
-    struct prefixes s = {0};
+    struct http_prefix_list s = {0};
     struct err e;
     int hit_at = -1, rc;
 
@@ -389,7 +261,7 @@ static int check(struct client *c, const char *url, const char *state_path, bool
     (void)ioc_url_expressions(canon, on_expr, &x);
     state_load(state_path, &s);
     if (update(c, &s, &e) != ERR_OK || state_save(state_path, &s, &e) != ERR_OK) {
-        prefixes_clear(&s);
+        http_prefix_list_clear(&s);
         return cli_fail("check-url", e.code == ERR_IO ? ERR_IO : e.code, e.msg);
     }
     for (int i = 0; i < x.n && hit_at < 0; i++) {
@@ -398,14 +270,14 @@ static int check(struct client *c, const char *url, const char *state_path, bool
         if (!has_prefix(&s, be32(x.hash[i])))
             continue;
         if (full_check(c, x.hash[i], &hit, &e) != ERR_OK) {
-            prefixes_clear(&s);
+            http_prefix_list_clear(&s);
             return cli_fail("check-url", e.code, e.msg);
         }
         if (hit)
             hit_at = i;
     }
     rc = report(url, canon, &x, hit_at, c, &s, json);
-    prefixes_clear(&s);
+    http_prefix_list_clear(&s);
     return rc;
 }
 

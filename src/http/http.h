@@ -40,6 +40,23 @@ void http_hashes_free(struct http_hashes *h);
 enum err_code http_hashes_publish(struct http_hashes *h, const uint8_t (*full)[32], size_t n,
                                   struct err *e);
 
+/* The client's copy of the prefix list (ooda check-url). */
+struct http_prefix_list {
+    char state[17];  /* the server's state it matches, "" when none */
+    char update[20]; /* the last response_type applied */
+    uint32_t *p;     /* sorted 4-byte prefixes, big-endian values */
+    size_t n;
+};
+/* Frees the prefixes and forgets the state. */
+void http_prefix_list_clear(struct http_prefix_list *l);
+/* Applies one response of GET /api/v1/hashes/prefixes (JSON text json[0..len), untrusted)
+ * to l and checks the result against the response's checksum. On a checksum mismatch
+ * after a partial update, l is cleared and *retry set (ask again without a state).
+ * ERR_PARSE for a malformed response (l unchanged unless it was a full update). */
+enum err_code http_prefix_apply(struct http_prefix_list *l, const char *json, size_t len,
+                                bool *retry, struct err *e);
+bool http_prefix_has(const struct http_prefix_list *l, uint32_t prefix);
+
 struct http_cfg {
     const char *addr; /* listen address, default "127.0.0.1" */
     uint16_t port;    /* 0: any free port (see http_port) */

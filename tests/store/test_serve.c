@@ -1,13 +1,15 @@
 /* test_serve.c - what the servers keep in the store: token hashes (add, duplicate name,
  * list by name, revoke), RPZ zone serials with and without a digest, and the data
  * version that changes when another connection commits. */
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "store_fixture.h"
 
