@@ -394,7 +394,8 @@ enum answer_kind answer_query(struct answer_ctx *c, const uint8_t *msg, size_t l
     if (!check_tsig(c, msg, len, &q, mac, &t, &b)) {
         /* refusal already started */
     } else if (((q.h.flags >> 11) & 0xf) != DNS_OP_QUERY) {
-        why(c, "opcode not implemented");
+        /* UPDATE, STATUS, ...: the zone is read-only here, RFC 1035 4.1.1 says NOTIMP */
+        why(c, "opcode other than QUERY: NOTIMP");
         begin_response(&b, &q, z, DNS_R_NOTIMP, false, false);
         sign_if(c, &b, &q, mac, &t);
     } else if (q.qclass != DNS_C_IN ||

@@ -384,6 +384,11 @@ static void test_bad_messages(void **state)
     assert_int_equal(answer_query(&c, q, n - 1, out, &olen, &x), ANSWER_MSG);
     assert_int_equal(olen, DNS_HDR);
     assert_int_equal(wire_u16(out + 2) & 0xf, DNS_R_FORMERR);
+    n = query(q, 4, DNS_T_SOA, false, 0);
+    q[2] = 5 << 3; /* opcode UPDATE: a read-only primary answers NOTIMP (RFC 2136 2.2) */
+    assert_int_equal(answer_query(&c, q, n, out, &olen, &x), ANSWER_MSG);
+    assert_int_equal(wire_u16(out + 2) & 0xf, DNS_R_NOTIMP);
+    assert_int_equal((out[2] >> 3) & 0xf, 5);
     q[2] = 0x80 | (DNS_OP_NOTIFY << 3); /* a NOTIFY response: noted, not answered */
     assert_int_equal(answer_query(&c, q, n, out, &olen, &x), ANSWER_DROP);
     assert_true(c.notify_reply);
