@@ -171,11 +171,6 @@ static bool on_expr(const char *expr, size_t len, void *arg)
     return true;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static bool has_prefix(const struct http_prefix_list *s, uint32_t p)
 {
     return http_prefix_has(s, p);
@@ -189,7 +184,7 @@ static enum err_code full_check(struct client *c, const uint8_t h[32], bool *hit
     const cJSON *m, *it;
     enum err_code rc;
 
-    (void)snprintf(path, sizeof(path), "/api/v1/hashes/full?prefix=%08x", be32(h));
+    (void)snprintf(path, sizeof(path), "/api/v1/hashes/full?prefix=%08x", http_prefix_of(h));
     c->full_requests++;
     rc = get_json(c, path, &j, e);
     if (rc != ERR_OK)
@@ -267,7 +262,7 @@ static int check(struct client *c, const char *url, const char *state_path, bool
     for (int i = 0; i < x.n && hit_at < 0; i++) {
         bool hit = false;
 
-        if (!has_prefix(&s, be32(x.hash[i])))
+        if (!has_prefix(&s, http_prefix_of(x.hash[i])))
             continue;
         if (full_check(c, x.hash[i], &hit, &e) != ERR_OK) {
             http_prefix_list_clear(&s);

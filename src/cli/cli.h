@@ -35,7 +35,6 @@ void cli_json_time(cJSON *obj, const char *key, int64_t t);
 /* Parses --since/--until values (NULL: the defaults 0 and "far future"). */
 int cli_range(const char *cmd, const char *since, const char *until, int64_t *s, int64_t *u);
 
-
 /* ---- the listed indicators, collected for delivery (listed.c) ---- */
 struct cli_item {
     enum ioc_type type;
@@ -51,11 +50,8 @@ struct cli_listed {
     size_t arena_used, arena_cap;
 };
 /* Collects the indicators listed at now (orient_ind_each_listed). */
-enum err_code cli_listed_load(struct store *st, int64_t now, struct cli_listed *l,
-                              struct err *e);
+enum err_code cli_listed_load(struct store *st, int64_t now, struct cli_listed *l, struct err *e);
 void cli_listed_free(struct cli_listed *l);
-/* The RPZ trigger text of an item; false when its type is no trigger. */
-bool cli_rpz_entry(const struct cli_item *it, char *out, size_t cap);
 /* RPZ trigger texts of the items within TLP max, in one allocation. */
 struct cli_entries {
     const char **v;

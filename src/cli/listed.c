@@ -110,7 +110,7 @@ void cli_listed_free(struct cli_listed *l)
 
 /* RPZ trigger text of an item ("evil.example", "192.0.2.0/24", "192.0.2.7/32"), or
  * false when its type cannot be a trigger. */
-bool cli_rpz_entry(const struct cli_item *it, char *out, size_t cap)
+static bool rpz_entry(const struct cli_item *it, char *out, size_t cap)
 {
     switch (it->type) {
     case IOC_DOMAIN:
@@ -143,7 +143,7 @@ enum err_code cli_rpz_entries(const struct cli_listed *l, enum ioc_tlp max, stru
     for (size_t i = 0; i < l->n; i++) {
         size_t len;
 
-        if (l->items[i].tlp > max || !cli_rpz_entry(&l->items[i], buf, sizeof(buf)))
+        if (l->items[i].tlp > max || !rpz_entry(&l->items[i], buf, sizeof(buf)))
             continue;
         len = strlen(buf) + 1;
         memcpy(out->arena + at, buf, len);

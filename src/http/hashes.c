@@ -30,11 +30,6 @@ struct http_hashes {
     uint64_t next_state;
 };
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static int cmp_full(const void *a, const void *b)
 {
     return memcmp(a, b, 32);
@@ -84,24 +79,16 @@ void http_hashes_free(struct http_hashes *h)
 
 static enum err_code make_prefixes(struct hver *v, struct err *e)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    unsigned len = 0;
-
     v->prefix = mem_alloc((v->n ? v->n : 1) * sizeof(*v->prefix));
-    if (v->prefix == NULL || md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1) {
-        EVP_MD_CTX_free(md);
+    if (v->prefix == NULL)
         return err_set(e, ERR_NOMEM, "hashes: out of memory");
-    }
     for (size_t i = 0; i < v->n; i++) {
-        uint32_t p = be32(v->full[i]);
+        uint32_t p = http_prefix_of(v->full[i]);
 
-        if (v->nprefix > 0 && v->prefix[v->nprefix - 1] == p)
-            continue; /* sorted full hashes: equal prefixes are adjacent */
-        v->prefix[v->nprefix++] = p;
-        (void)EVP_DigestUpdate(md, v->full[i], 4);
+        if (v->nprefix == 0 || v->prefix[v->nprefix - 1] != p)
+            v->prefix[v->nprefix++] = p; /* sorted full hashes: equal prefixes adjacent */
     }
-    (void)EVP_DigestFinal_ex(md, v->checksum, &len);
-    EVP_MD_CTX_free(md);
+    http_prefix_checksum(v->prefix, v->nprefix, v->checksum);
     return ERR_OK;
 }
 
@@ -290,7 +277,7 @@ static bool parse_prefix(const char *s, uint32_t *out)
     }
     if (n == 8 && EVP_DecodeBlock(raw, (const unsigned char *)s, 8) == 6 && s[6] == '=' &&
         s[7] == '=') {
-        *out = be32(raw);
+        *out = http_prefix_of(raw);
         return true;
     }
     return false;
@@ -315,14 +302,14 @@ cJSON *http_hashes_full(struct http_req *r, unsigned *status)
     while (lo < hi) { /* first full hash with prefix >= p */
         size_t mid = lo + (hi - lo) / 2;
 
-        if (be32(cur->full[mid]) < p)
+        if (http_prefix_of(cur->full[mid]) < p)
             lo = mid + 1;
         else
             hi = mid;
     }
     j = cJSON_CreateObject();
     arr = cJSON_AddArrayToObject(j, "matches");
-    for (size_t i = lo; arr != NULL && i < cur->n && be32(cur->full[i]) == p; i++) {
+    for (size_t i = lo; arr != NULL && i < cur->n && http_prefix_of(cur->full[i]) == p; i++) {
         char *s = b64(cur->full[i], 32);
 
         if (s != NULL)

@@ -40,6 +40,17 @@ void http_hashes_free(struct http_hashes *h);
 enum err_code http_hashes_publish(struct http_hashes *h, const uint8_t (*full)[32], size_t n,
                                   struct err *e);
 
+/* The 4-byte prefix of a SHA-256 hash (its first bytes, big-endian), as the prefix
+ * lists hold it. */
+static inline uint32_t http_prefix_of(const uint8_t *hash)
+{
+    return (uint32_t)hash[0] << 24 | (uint32_t)hash[1] << 16 | (uint32_t)hash[2] << 8 | hash[3];
+}
+
+/* SHA-256 of the prefixes p[0..n) written as 4-byte big-endian strings in order: the
+ * checksum the server sends and the client verifies. */
+void http_prefix_checksum(const uint32_t *p, size_t n, uint8_t out[32]);
+
 /* The client's copy of the prefix list (ooda check-url). */
 struct http_prefix_list {
     char state[17];  /* the server's state it matches, "" when none */

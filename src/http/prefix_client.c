@@ -33,23 +33,25 @@ static uint8_t *unb64(const char *s, size_t *n)
     return out;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static void checksum(const struct http_prefix_list *l, uint8_t out[32])
+void http_prefix_checksum(const uint32_t *p, size_t n, uint8_t out[32])
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
+    uint8_t chunk[4096];
+    size_t k = 0;
     unsigned len;
 
     (void)EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-    for (size_t i = 0; i < l->n; i++) {
-        uint8_t b[4] = {(uint8_t)(l->p[i] >> 24), (uint8_t)(l->p[i] >> 16), (uint8_t)(l->p[i] >> 8),
-                        (uint8_t)l->p[i]};
-
-        (void)EVP_DigestUpdate(md, b, 4);
+    for (size_t i = 0; i < n; i++) {
+        chunk[k++] = (uint8_t)(p[i] >> 24);
+        chunk[k++] = (uint8_t)(p[i] >> 16);
+        chunk[k++] = (uint8_t)(p[i] >> 8);
+        chunk[k++] = (uint8_t)p[i];
+        if (k == sizeof(chunk)) {
+            (void)EVP_DigestUpdate(md, chunk, k);
+            k = 0;
+        }
     }
+    (void)EVP_DigestUpdate(md, chunk, k);
     (void)EVP_DigestFinal_ex(md, out, &len);
     EVP_MD_CTX_free(md);
 }
@@ -107,7 +109,7 @@ static enum err_code apply(struct http_prefix_list *l, const cJSON *removals, co
         if (!gone[i])
             p[k++] = l->p[i];
     for (size_t i = 0; rc == ERR_OK && i + 4 <= nadd; i += 4)
-        p[k++] = be32(add + i);
+        p[k++] = http_prefix_of(add + i);
     mem_free(gone);
     if (rc != ERR_OK) {
         mem_free(p);
@@ -156,7 +158,7 @@ enum err_code http_prefix_apply(struct http_prefix_list *l, const char *json, si
     if (rc == ERR_OK)
         rc = apply(l, cJSON_GetObjectItem(j, "removals"), raw, nraw, e);
     if (rc == ERR_OK) {
-        checksum(l, got);
+        http_prefix_checksum(l->p, l->n, got);
         if (memcmp(got, want, 32) != 0) {
             http_prefix_list_clear(l); /* start again from a full list */
             *retry = !full;
