@@ -12,12 +12,14 @@
  * its command-and-control server, a domain and an IP written to --indicators (plain
  * list), as a dns query, a flow to the IP, an http request or a tls session naming the
  * domain. Benign names carry no digit in their registrable label and benign servers
- * lie outside 198.18.0.0/15, where every C&C IP is: a hit is known exactly.
+ * lie outside 185.220.0.0/16, where every C&C IP is (a public range: special-purpose
+ * ranges are allowlisted and never listed): a hit is known exactly.
  * K bad lines (truncated, wrong type, unknown event type, invalid UTF-8, not JSON) are
  * spread through the file after line 20.
  * The truth JSON has: lines, events, bad, by_type (events per event_type),
  * listed (events reaching a C&C, by kind dns|flow|http|tls), infected (host count) and
- * infected_hosts (address -> events reaching a C&C). */
+ * infected_hosts (address -> events reaching a C&C), bad_lines (the first 64, in
+ * order: truncated, wrong type, unknown event type, invalid UTF-8, not JSON, again). */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,6 +85,7 @@ struct gen {
     FILE *f;
     struct host *h;
     uint64_t lines, events, bad, by_type[K_N], listed[4], flow_id, bytes;
+    uint64_t bad_at[64]; /* line numbers of the first 64 bad lines */
     int64_t usec; /* current time, microseconds */
     char line[8192];
 };
@@ -107,12 +110,13 @@ static void host_ip(const struct gen *g, const struct host *h, bool six, char *o
         (void)snprintf(out, 48, "10.%u.%u.%u", h->v4 >> 16 & 0xff, h->v4 >> 8 & 0xff, h->v4 & 0xff);
 }
 
-/* A benign server: never in 198.18.0.0/15. */
+/* A benign server: never in 185.220.0.0/16. */
 static void server_ip(char *out)
 {
     uint32_t a = 1 + below(222);
 
-    if (a == 10 || a == 127 || a == 198)
+    if (a == 10 || a == 127 || a == 185 || a == 172 || a == 192 || a == 198 || a == 100 ||
+        a == 169)
         a = 93;
     (void)snprintf(out, 48, "%u.%u.%u.%u", a, below(256), below(256), 1 + below(254));
 }
@@ -135,8 +139,8 @@ static void cc_name(const struct host *h, size_t idx, char *out)
 
 static void cc_ip(size_t idx, char *out)
 {
-    (void)snprintf(out, 48, "198.%u.%u.%u", 18 + (unsigned)(idx >> 16 & 1),
-                   (unsigned)(idx >> 8 & 0xff), (unsigned)(idx & 0xff));
+    (void)snprintf(out, 48, "185.220.%u.%u", (unsigned)(idx >> 8 & 0xff),
+                   (unsigned)(idx & 0xff));
 }
 
 /* Appends the common head of an event line. */
@@ -193,10 +197,11 @@ static void ev_flow(struct gen *g, const char *src, const char *dst, unsigned dp
     emit(g, n, K_FLOW);
 }
 
-static void ev_dns(struct gen *g, const char *src, const char *name)
+/* A query, or one time in three (not when only_query) an answer. */
+static void ev_dns(struct gen *g, const char *src, const char *name, bool only_query)
 {
     char ip[48];
-    bool answer = below(3) == 0;
+    bool answer = below(3) == 0 && !only_query;
     size_t n = head(g, "dns", src, 1024 + below(60000), "10.0.0.53", 53, "UDP");
 
     if (!answer) {
@@ -285,7 +290,7 @@ static void benign(struct gen *g, const struct host *h)
     if (r < 40)
         ev_flow(g, src, dst, below(2) ? 443 : 80);
     else if (r < 70)
-        ev_dns(g, src, name);
+        ev_dns(g, src, name, false);
     else if (r < 80)
         ev_http(g, src, dst, name);
     else if (r < 90)
@@ -305,8 +310,8 @@ static void to_cc(struct gen *g, struct host *h, size_t i)
     host_ip(g, h, false, src);
     cc_ip(i, ip);
     cc_name(h, i, name);
-    if (r == 0)
-        ev_dns(g, src, name);
+    if (r == 0) /* ooda counts queries: an answer repeats the query's name */
+        ev_dns(g, src, name, true);
     else if (r == 1)
         ev_flow(g, src, ip, 443);
     else if (r == 2)
@@ -334,6 +339,8 @@ static void bad_line(struct gen *g)
     fprintf(g->f, "%s\n", s);
     g->bytes += strlen(s) + 1;
     g->lines++;
+    if (g->bad < 64)
+        g->bad_at[g->bad] = g->lines;
     g->bad++;
 }
 
@@ -409,7 +416,10 @@ static void write_truth(struct gen *g)
         fprintf(t, "%s\"%s\":%llu", firsth ? "" : ",", ip, (unsigned long long)g->h[i].listed);
         firsth = false;
     }
-    fprintf(t, "}}\n");
+    fprintf(t, "},\"bad_lines\":[");
+    for (uint64_t i = 0; i < g->bad && i < 64; i++)
+        fprintf(t, "%s%llu", i ? "," : "", (unsigned long long)g->bad_at[i]);
+    fprintf(t, "]}\n");
     fclose(t);
 }
 

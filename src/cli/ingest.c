@@ -1,6 +1,8 @@
 /* ingest.c - `ooda ingest`: options, per-file results and the summary line. */
 #include "cli/cli.h"
+#include "match/match.h"
 #include "observe/observe.h"
+#include "orient/orient.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -16,8 +18,25 @@ static void on_signal(int sig)
     stop_flag = 1;
 }
 
+#define REJECTS_SHOWN 20
+
+/* The snapshot of listed indicators for sensor logs, built on first use. */
+struct listed_ctx {
+    struct store *st;
+    struct match_builder *b;
+    struct match_snap *snap;
+    enum err_code rc;
+    struct err e;
+};
+
+struct reject_ctx {
+    uint64_t n;
+};
+
 struct ingest_args {
     struct observe_opts o;
+    struct listed_ctx listed;
+    struct reject_ctx rejects;
     struct observe_live_opts live;
     const char *db, *geo_dir;
     bool json, quiet;
@@ -158,10 +177,48 @@ static int parse_args(int argc, char **argv, struct ingest_args *a)
     if (a->o.sensor == NULL)
         return cli_usage("ingest", "--sensor NAME is required");
     if (a->live.iface == NULL && optind >= argc)
-        return cli_usage("ingest", "give capture files, '-' for stdin, or --live IFACE");
+        return cli_usage("ingest", "give capture or log files, '-' for stdin, or --live IFACE");
     if (a->live.iface != NULL && optind < argc)
         return cli_usage("ingest", "--live takes no files");
     return EX_OK;
+}
+
+static bool on_listed(void *arg, const struct orient_ind *ind)
+{
+    struct listed_ctx *l = arg;
+
+    l->rc = match_builder_add(l->b, ind->type, ind->value, strlen(ind->value), ind->id,
+                              ind->score, &l->e);
+    return l->rc == ERR_OK;
+}
+
+static enum err_code load_listed(void *arg, const struct match_snap **out, struct err *e)
+{
+    struct listed_ctx *l = arg;
+    enum err_code rc = match_builder_new(&l->b, e);
+
+    l->rc = ERR_OK;
+    if (rc == ERR_OK)
+        rc = orient_ind_each_listed(l->st, time_now(), on_listed, l, e);
+    if (rc == ERR_OK && l->rc != ERR_OK) {
+        *e = l->e;
+        rc = l->rc;
+    }
+    if (rc != ERR_OK) {
+        match_builder_free(l->b);
+        return rc;
+    }
+    rc = match_builder_finish(l->b, &l->snap, e);
+    *out = l->snap;
+    return rc;
+}
+
+static void on_reject(void *arg, const char *where, uint64_t line, const char *reason)
+{
+    struct reject_ctx *r = arg;
+
+    if (r->n++ < REJECTS_SHOWN)
+        fprintf(stderr, "ooda: ingest: %s:%llu: %s\n", where, (unsigned long long)line, reason);
 }
 
 static cJSON *counts_json(const struct observe_counts *n)
@@ -184,12 +241,35 @@ static cJSON *counts_json(const struct observe_counts *n)
     return j;
 }
 
+static bool is_log(const struct observe_file_result *r)
+{
+    return r->format != NULL && strcmp(r->format, "pcap") != 0;
+}
+
+static void print_log(const char *path, const struct observe_file_result *r, double s)
+{
+    uint64_t listed = 0;
+
+    for (int k = 0; k < OBSERVE_EVIDENCE_KINDS; k++)
+        listed += r->log.listed[k];
+    fprintf(stderr,
+            "%s: %s, %llu lines, %llu events (%llu of unused types, %llu rejected), %llu reaching"
+            " listed indicators, %.2f s, %.0f MB/s\n",
+            path, r->format, (unsigned long long)r->log.lines, (unsigned long long)r->log.events,
+            (unsigned long long)r->log.skipped, (unsigned long long)r->log.rejected,
+            (unsigned long long)listed, r->seconds, (double)r->n.bytes_read / s / 1e6);
+}
+
 static void print_file(const char *path, const struct observe_file_result *r)
 {
     double s = r->seconds > 0 ? r->seconds : 1e-9;
 
     if (r->skipped) {
         fprintf(stderr, "%s: already ingested by this sensor, skipped\n", path);
+        return;
+    }
+    if (is_log(r)) {
+        print_log(path, r, s);
         return;
     }
     fprintf(stderr,
@@ -201,10 +281,33 @@ static void print_file(const char *path, const struct observe_file_result *r)
             (double)r->n.bytes_read / s / 1e6);
 }
 
+static cJSON *log_json(const struct observe_file_result *r)
+{
+    cJSON *j = cJSON_CreateObject(), *k = cJSON_CreateObject(), *l = cJSON_CreateObject();
+
+    cJSON_AddNumberToObject(j, "bytes_read", (double)r->n.bytes_read);
+    cJSON_AddNumberToObject(j, "lines", (double)r->log.lines);
+    cJSON_AddNumberToObject(j, "events", (double)r->log.events);
+    cJSON_AddNumberToObject(j, "skipped_events", (double)r->log.skipped);
+    cJSON_AddNumberToObject(j, "rejected", (double)r->log.rejected);
+    for (int i = 0; i < OBSERVE_EVENT_KINDS; i++)
+        cJSON_AddNumberToObject(k, observe_event_kind_name(i), (double)r->log.kinds[i]);
+    cJSON_AddItemToObject(j, "event_types", k);
+    for (int i = 0; i < OBSERVE_EVIDENCE_KINDS; i++)
+        cJSON_AddNumberToObject(l, observe_evidence_kind_name(i), (double)r->log.listed[i]);
+    cJSON_AddItemToObject(j, "listed", l);
+    cli_json_time(j, "first_seen", r->n.first_ts);
+    cli_json_time(j, "last_seen", r->n.last_ts);
+    return j;
+}
+
 static cJSON *file_json(const char *path, const struct observe_file_result *r, const char *err)
 {
-    cJSON *j = counts_json(&r->n);
+    cJSON *j = is_log(r) ? log_json(r) : counts_json(&r->n);
     char hex[40];
+
+    if (r->format != NULL)
+        cJSON_AddStringToObject(j, "format", r->format);
 
     cJSON_AddStringToObject(j, "path", path);
     cJSON_AddStringToObject(j, "status", err ? "failed" : r->skipped ? "skipped" : "ingested");
@@ -230,8 +333,11 @@ static int run_files(struct observe_ingest *in, int argc, char **argv, struct in
             fprintf(stderr, "ooda: ingest: %s\n", e.msg);
             if (worst == EX_OK || rc == ERR_PARSE)
                 worst = err_exit_code(rc);
-        } else if (!a->quiet) {
-            print_file(argv[i], &r);
+        } else {
+            if (!a->quiet)
+                print_file(argv[i], &r);
+            if (r.log.rejected > 0 && worst == EX_OK)
+                worst = EX_DATAERR; /* the good lines are committed */
         }
         cJSON_AddItemToArray(files, file_json(argv[i], &r, rc == ERR_OK ? NULL : e.msg));
     }
@@ -249,6 +355,11 @@ static int run_ingest(struct ingest_args *a, int argc, char **argv, struct store
 
     a->o.geo = geo;
     a->o.progress = !a->quiet;
+    a->listed.st = st;
+    a->o.listed = load_listed;
+    a->o.listed_arg = &a->listed;
+    a->o.reject = on_reject;
+    a->o.reject_arg = &a->rejects;
     if (observe_ingest_new(st, &a->o, &in, &e) != ERR_OK) {
         cJSON_Delete(out);
         return cli_fail("ingest", e.code, e.msg);
@@ -271,6 +382,10 @@ static int run_ingest(struct ingest_args *a, int argc, char **argv, struct store
     cJSON_AddNumberToObject(out, "peak_sources", (double)srcs);
     cJSON_AddNumberToObject(out, "peak_source_state_bytes", (double)smem);
     observe_ingest_free(in);
+    match_snap_unref(a->listed.snap);
+    if (a->rejects.n > REJECTS_SHOWN)
+        fprintf(stderr, "ooda: ingest: %llu more rejected lines not shown\n",
+                (unsigned long long)(a->rejects.n - REJECTS_SHOWN));
     if (a->json) {
         int prc = cli_print_json(out);
         return rc != EX_OK ? rc : prc;

@@ -13,15 +13,20 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"ingest", cli_ingest, "observe: ingest darknet captures (pcap, pcapng, live)",
+    {"ingest", cli_ingest, "observe: ingest darknet captures and sensor logs (EVE)",
      "usage: ooda ingest --sensor NAME [options] FILE... | -\n"
      "       ooda ingest --sensor NAME [options] --live IFACE [--bpf FILTER]\n"
      "\n"
-     "Decodes pcap/pcapng captures of a darknet (network telescope), classifies each\n"
-     "packet (tcp_syn, udp, icmp_echo, backscatter, other) and aggregates per source\n"
-     "per day, per port and class per hour, per country and per ASN per hour.\n"
+     "Each file's format is told by its first bytes.\n"
+     "Captures (pcap/pcapng) of a darknet (network telescope): each packet is classified\n"
+     "(tcp_syn, udp, icmp_echo, backscatter, other) and aggregated per source per day,\n"
+     "per port and class per hour, per country and per ASN per hour (docs/darknet.md).\n"
+     "Suricata EVE JSON: events counted per hour and type, alerts per source and\n"
+     "signature per day, and every host that resolves or contacts a listed indicator\n"
+     "gets evidence (docs/sensors.md); bad lines are reported as FILE:LINE: reason\n"
+     "and the rest is ingested.\n"
      "Each file is committed in one transaction; a file whose content the sensor\n"
-     "already ingested is skipped. See docs/darknet.md for the exact definitions.\n"
+     "already ingested is skipped.\n"
      "\n"
      "options:\n"
      "  --sensor NAME            sensor (observer) name; created when new (required)\n"
@@ -38,7 +43,8 @@ static const struct command commands[] = {
      "  --json                   machine-readable result on stdout\n"
      "  --quiet                  no per-file lines, no progress bar\n"
      "\n"
-     "exit: 0 ok, 64 usage, 65 bad input (other files still ingested), 66 missing input\n"},
+     "exit: 0 ok, 64 usage, 65 bad input (a bad capture commits nothing of itself, a log\n"
+     "      its good lines; other files are still ingested), 66 missing input\n"},
     {"darknet", cli_darknet, "orient: darknet summary and top-N tables",
      "usage: ooda darknet summary [--since T] [--until T] [--sensor NAME] [--json]\n"
      "       ooda darknet top --by source|port|country|asn [--since T] [--until T]\n"

@@ -7,6 +7,7 @@
  * happens before commit. Nothing is written outside the file's transaction. */
 #include "observe/darknet.h"
 #include "observe/decode.h"
+#include "observe/events.h"
 #include "observe/observe_int.h"
 
 #include <errno.h>
@@ -31,6 +32,7 @@ struct observe_ingest {
     struct observe_opts o;
     int64_t sensor;
     struct dk_agg *agg;
+    struct ev_agg *ev; /* sensor logs; made on the first log file */
     uint32_t v4net[OBSERVE_DARKNET_MAX], v4mask[OBSERVE_DARKNET_MAX];
     size_t n4;
     struct cidr v6[OBSERVE_DARKNET_MAX];
@@ -122,6 +124,7 @@ void observe_ingest_free(struct observe_ingest *in)
     if (in == NULL)
         return;
     observe_dk_agg_free(in->agg);
+    observe_ev_agg_free(in->ev);
     mem_free(in);
 }
 
@@ -248,6 +251,8 @@ enum err_code observe_tx_commit(struct observe_ingest *in, struct err *e)
 
     note_memory(in);
     rc = observe_dk_agg_flush(in->agg, e);
+    if (rc == ERR_OK && in->ev != NULL)
+        rc = observe_ev_agg_flush(in->ev, in->st, in->sensor, e);
     if (rc == ERR_OK)
         rc = store_commit(in->st, e);
     if (rc != ERR_OK)
@@ -259,6 +264,8 @@ void observe_tx_abort(struct observe_ingest *in)
 {
     store_rollback(in->st);
     observe_dk_agg_discard(in->agg);
+    if (in->ev != NULL)
+        observe_ev_agg_discard(in->ev);
 }
 
 /* Releases the mapping's pages below pos (already processed): a multi-GB capture is
@@ -347,7 +354,12 @@ static enum err_code read_some(int fd, struct buf *b, bool *eof, XXH3_state_t *h
     return ERR_OK;
 }
 
-static enum err_code ingest_stream(struct observe_ingest *in, int fd,
+static bool looks_like_log(const uint8_t *d, size_t n);
+static enum err_code ingest_log_stream(struct observe_ingest *in, const char *path, int fd,
+                                       struct buf *b, bool eof, XXH3_state_t *h,
+                                       struct observe_file_result *res, struct err *e);
+
+static enum err_code ingest_stream(struct observe_ingest *in, const char *path, int fd,
                                    struct observe_file_result *res, struct progress *pg,
                                    struct err *e)
 {
@@ -363,6 +375,14 @@ static enum err_code ingest_stream(struct observe_ingest *in, int fd,
     (void)XXH3_128bits_reset(h);
     observe_pcap_rd_init(&rd);
     buf_init(&b, STREAM_MAX);
+    while (rc == ERR_OK && b.len == 0 && !eof) /* the first bytes tell the format */
+        rc = read_some(fd, &b, &eof, h, e);
+    res->format = "pcap";
+    if (rc == ERR_OK && looks_like_log(b.data, b.len)) {
+        rc = ingest_log_stream(in, path, fd, &b, eof, h, res, e);
+        done = true;
+        consumed = res->n.bytes_read;
+    }
     while (!done && rc == ERR_OK) {
         size_t used = 0;
         if (!eof)
@@ -403,6 +423,201 @@ static enum err_code hash_mapped(const uint8_t *data, size_t len, uint8_t out[16
     hash_out(h, out);
     XXH3_freeState(h);
     return ERR_OK;
+}
+
+/* ---- sensor logs: JSON lines ------------------------------------------------------- */
+
+/* Whether data starts (after whitespace) like a JSON-lines log rather than a capture. */
+static bool looks_like_log(const uint8_t *d, size_t n)
+{
+    size_t i = 0;
+
+    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
+        i++;
+    return i < n && d[i] == '{';
+}
+
+struct lines {
+    const char *path;
+    uint64_t line;
+    bool skipping; /* inside an overlong line: dropped up to its newline */
+};
+
+static void reject_line(struct observe_ingest *in, const struct lines *ls, const char *why,
+                        size_t off, struct observe_file_result *res)
+{
+    char msg[200];
+
+    res->log.rejected++;
+    if (in->o.reject == NULL)
+        return;
+    if (off != SIZE_MAX)
+        (void)snprintf(msg, sizeof(msg), "byte %zu: %s", off + 1, why);
+    else
+        (void)snprintf(msg, sizeof(msg), "%s", why);
+    in->o.reject(in->o.reject_arg, ls->path, ls->line, msg);
+}
+
+static bool blank(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+            return false;
+    return true;
+}
+
+static enum err_code take_line(struct observe_ingest *in, struct lines *ls, const char *p,
+                               size_t n, struct observe_file_result *res, struct err *e)
+{
+    struct ev_rec r;
+    const char *why;
+    size_t off;
+    char skipped[32];
+    int k;
+
+    ls->line++;
+    res->log.lines++;
+    if (blank(p, n))
+        return ERR_OK;
+    k = observe_eve_parse(p, n, &r, &why, &off, skipped);
+    if (k < 0) {
+        char msg[80];
+        if (skipped[0] != '\0') {
+            (void)snprintf(msg, sizeof(msg), "%s '%s'", why, skipped);
+            why = msg;
+        }
+        reject_line(in, ls, why, off, res);
+        return ERR_OK;
+    }
+    if (k == 0) {
+        res->log.skipped++;
+        return ERR_OK;
+    }
+    res->log.events++;
+    res->log.kinds[r.kind]++;
+    if (res->n.first_ts == 0 || r.ts < res->n.first_ts)
+        res->n.first_ts = r.ts;
+    if (r.ts > res->n.last_ts)
+        res->n.last_ts = r.ts;
+    return observe_ev_agg_add(in->ev, &r, e);
+}
+
+/* Processes the complete lines of d[0..len) (and the last, unterminated one at EOF);
+ * *used: the bytes consumed. */
+static enum err_code take_lines(struct observe_ingest *in, struct lines *ls, const uint8_t *d,
+                                size_t len, bool at_eof, size_t *used,
+                                struct observe_file_result *res, struct err *e)
+{
+    size_t pos = 0;
+    enum err_code rc = ERR_OK;
+
+    while (pos < len && rc == ERR_OK) {
+        const uint8_t *nl = memchr(d + pos, '\n', len - pos);
+        size_t end = nl != NULL ? (size_t)(nl - d) : len;
+        if (nl == NULL && !at_eof) {
+            if (len - pos > EV_LINE_MAX) { /* unfinished and already too long */
+                if (!ls->skipping) {
+                    ls->line++;
+                    res->log.lines++;
+                    reject_line(in, ls, "line longer than 1 MiB", SIZE_MAX, res);
+                    ls->skipping = true;
+                }
+                pos = len;
+            }
+            break;
+        }
+        if (ls->skipping) { /* the end of an overlong line */
+            ls->skipping = false;
+        } else if (end - pos > EV_LINE_MAX) {
+            ls->line++;
+            res->log.lines++;
+            reject_line(in, ls, "line longer than 1 MiB", SIZE_MAX, res);
+        } else {
+            rc = take_line(in, ls, (const char *)d + pos, end - pos, res, e);
+        }
+        pos = nl != NULL ? end + 1 : len;
+    }
+    *used = pos;
+    return rc;
+}
+
+static enum err_code log_begin(struct observe_ingest *in, struct observe_file_result *res,
+                               struct err *e)
+{
+    const struct match_snap *listed = NULL;
+    enum err_code rc = ERR_OK;
+
+    res->format = "eve";
+    if (in->ev != NULL)
+        return ERR_OK;
+    if (in->o.listed != NULL)
+        rc = in->o.listed(in->o.listed_arg, &listed, e);
+    return rc == ERR_OK ? observe_ev_agg_new(listed, in->o.geo, &in->ev, e) : rc;
+}
+
+static void log_end(struct observe_ingest *in, struct observe_file_result *res)
+{
+    observe_ev_agg_listed(in->ev, res->log.listed);
+    res->n.frames = res->log.lines;
+    res->n.packets = res->log.events;
+}
+
+#define LOG_STEP (2 * EV_LINE_MAX) /* a line that fits is always whole in one step */
+
+/* A mapped log, step by step; with h, each step is hashed just before it is parsed. */
+static enum err_code ingest_log_mapped(struct observe_ingest *in, const char *path,
+                                       const uint8_t *data, size_t len, XXH3_state_t *h,
+                                       struct observe_file_result *res, struct progress *pg,
+                                       struct err *e)
+{
+    struct lines ls = {path, 0, false};
+    size_t pos = 0, hashed = 0, dropped = 0;
+    enum err_code rc = log_begin(in, res, e);
+
+    while (rc == ERR_OK && pos < len) {
+        size_t end = len - pos > LOG_STEP ? pos + LOG_STEP : len, used = 0;
+        if (h != NULL && end > hashed) {
+            (void)XXH3_128bits_update(h, data + hashed, end - hashed); /* cannot fail */
+            hashed = end;
+        }
+        rc = take_lines(in, &ls, data + pos, end - pos, end == len, &used, res, e);
+        pos += used;
+        drop_pages(data, &dropped, pos);
+        progress_update(pg, pos);
+    }
+    if (rc == ERR_OK && h != NULL && hashed < len)
+        (void)XXH3_128bits_update(h, data + hashed, len - hashed);
+    res->n.bytes_read = len;
+    if (rc == ERR_OK)
+        log_end(in, res);
+    return rc;
+}
+
+/* A streamed log whose first bytes are already in b. */
+static enum err_code ingest_log_stream(struct observe_ingest *in, const char *path, int fd,
+                                       struct buf *b, bool eof, XXH3_state_t *h,
+                                       struct observe_file_result *res, struct err *e)
+{
+    struct lines ls = {path, 0, false};
+    uint64_t consumed = 0;
+    enum err_code rc = log_begin(in, res, e);
+
+    while (rc == ERR_OK) {
+        size_t used = 0;
+        rc = take_lines(in, &ls, b->data, b->len, eof, &used, res, e);
+        if (rc != ERR_OK)
+            break;
+        memmove(b->data, b->data + used, b->len - used);
+        b->len -= used;
+        consumed += used;
+        if (eof && b->len == 0)
+            break;
+        rc = read_some(fd, b, &eof, h, e);
+    }
+    res->n.bytes_read = consumed;
+    if (rc == ERR_OK)
+        log_end(in, res);
+    return rc;
 }
 
 static enum err_code commit_file(struct observe_ingest *in, const char *path,
@@ -498,10 +713,14 @@ static enum err_code ingest_body(struct observe_ingest *in, const char *path, in
     }
     progress_init(&pg, path, len);
     pg.enabled = pg.enabled && in->o.progress;
-    if (map != NULL)
+    if (map != NULL && looks_like_log(map, len)) {
+        rc = ingest_log_mapped(in, path, map, len, h, res, &pg, e);
+    } else if (map != NULL) {
+        res->format = "pcap";
         rc = ingest_mapped(in, map, len, h, res, &pg, e);
-    else
-        rc = ingest_stream(in, fd, res, &pg, e);
+    } else {
+        rc = ingest_stream(in, path, fd, res, &pg, e);
+    }
     progress_finish(&pg);
     if (h != NULL) {
         if (rc == ERR_OK)

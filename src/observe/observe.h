@@ -11,6 +11,13 @@
 
 #define OBSERVE_DARKNET_MAX 64
 
+struct match_snap;
+
+/* Called once per rejected record: "where:line: reason" material. */
+typedef void (*observe_reject_fn)(void *arg, const char *where, uint64_t line, const char *reason);
+typedef enum err_code (*observe_listed_fn)(void *arg, const struct match_snap **out,
+                                           struct err *e);
+
 struct observe_opts {
     const char *sensor;                        /* created in the store when new */
     struct cidr darknet[OBSERVE_DARKNET_MAX]; /* empty: every IP packet counts */
@@ -19,6 +26,14 @@ struct observe_opts {
     uint32_t victim_threshold;  /* 0: default 8 */
     const struct geo *geo;      /* may be NULL: country ZZ, ASN 0 */
     bool progress;              /* progress bar on stderr when it is a terminal */
+    /* Sensor logs (EVE): listed gives, once, on the first log file, the snapshot of
+     * listed indicators hosts are matched against (NULL fn or NULL *out: no evidence of
+     * contact; the caller keeps the snapshot alive until the ingest is freed); reject
+     * is told each rejected line (may be NULL). */
+    observe_listed_fn listed;
+    void *listed_arg;
+    observe_reject_fn reject;
+    void *reject_arg;
 };
 
 /* Counters of one file (or of a live capture). */
@@ -28,7 +43,22 @@ struct observe_counts {
     int64_t first_ts, last_ts;
 };
 
+/* Sensor-log events (docs/sensors.md): kinds and listed-contact evidence kinds. */
+#define OBSERVE_EVENT_KINDS    6 /* flow, dns, http, tls, alert, fileinfo */
+#define OBSERVE_EVIDENCE_KINDS 5 /* dns-listed, flow-listed, http-listed, tls-listed, file-listed */
+const char *observe_event_kind_name(int k);
+const char *observe_evidence_kind_name(int k);
+
+/* Counters of one sensor-log file. */
+struct observe_log_counts {
+    uint64_t lines, events, skipped, rejected;
+    uint64_t kinds[OBSERVE_EVENT_KINDS];
+    uint64_t listed[OBSERVE_EVIDENCE_KINDS]; /* events that reached a listed indicator */
+};
+
 struct observe_file_result {
+    const char *format; /* "pcap" or "eve" */
+    struct observe_log_counts log; /* eve */
     bool skipped; /* same content already ingested by this sensor */
     uint8_t hash[16];
     struct observe_counts n;
@@ -42,9 +72,11 @@ enum err_code observe_ingest_new(struct store *st, const struct observe_opts *o,
                                  struct observe_ingest **out, struct err *e);
 void observe_ingest_free(struct observe_ingest *in); /* NULL is a no-op */
 
-/* Ingests one pcap/pcapng file ("-" reads stdin) in one transaction. On a parse error
+/* Ingests one file ("-" reads stdin) in one transaction: a pcap/pcapng capture or a
+ * sensor log (Suricata EVE), told apart by the first bytes. A capture with a parse error
  * returns ERR_PARSE with "PATH: offset N: reason" and commits nothing of this file;
- * earlier files stay committed. */
+ * earlier files stay committed. A log's bad lines are passed to opts.reject and counted
+ * (log.rejected); its good lines are committed. */
 enum err_code observe_ingest_file(struct observe_ingest *in, const char *path,
                                   struct observe_file_result *res, struct err *e);
 
@@ -86,9 +118,6 @@ struct observe_feed_opts {
 /* Checks the options (format, column map, ranges: ERR_USAGE with the reason) and adds the
  * feed; ERR_USAGE when the name is taken. Nothing is fetched. */
 enum err_code observe_feed_add(struct store *st, const struct observe_feed_opts *o, struct err *e);
-
-/* Called once per rejected record: "where:line: reason" material. */
-typedef void (*observe_reject_fn)(void *arg, const char *where, uint64_t line, const char *reason);
 
 struct observe_feed_result {
     int64_t feed_id;

@@ -84,6 +84,24 @@ static const char *const migrations[] = {
     "  clearance INTEGER NOT NULL, created INTEGER NOT NULL);"
     "CREATE TABLE rpz_zones(name TEXT PRIMARY KEY, serial INTEGER NOT NULL, digest BLOB,"
     "  updated INTEGER NOT NULL);",
+    /* 3 -> 4: sensor events (issue 4): events per hour and kind, alerts per day, source
+     * and signature, signature texts, evidence of hosts contacting listed indicators */
+    "CREATE TABLE ev_hour(hour INTEGER NOT NULL, sensor_id INTEGER NOT NULL REFERENCES"
+    "  sensors(id), kind TEXT NOT NULL, events INTEGER NOT NULL,"
+    "  PRIMARY KEY(hour, sensor_id, kind)) WITHOUT ROWID;"
+    "CREATE TABLE signatures(sig_id INTEGER PRIMARY KEY, signature TEXT NOT NULL,"
+    "  category TEXT);"
+    "CREATE TABLE ev_alert_day(day INTEGER NOT NULL, sensor_id INTEGER NOT NULL REFERENCES"
+    "  sensors(id), src BLOB NOT NULL, sig_id INTEGER NOT NULL, count INTEGER NOT NULL,"
+    "  first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, severity INTEGER NOT NULL,"
+    "  dst_port INTEGER NOT NULL, PRIMARY KEY(day, sensor_id, src, sig_id)) WITHOUT ROWID;"
+    "CREATE TABLE evidence(ip BLOB NOT NULL, day INTEGER NOT NULL, sensor_id INTEGER NOT NULL"
+    "  REFERENCES sensors(id), kind TEXT NOT NULL, what TEXT NOT NULL, port INTEGER NOT NULL,"
+    "  count INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL,"
+    "  asn INTEGER NOT NULL, country TEXT NOT NULL,"
+    "  PRIMARY KEY(ip, day, sensor_id, kind, what)) WITHOUT ROWID;"
+    "CREATE INDEX evidence_day ON evidence(day, sensor_id);"
+    "CREATE INDEX evidence_asn ON evidence(asn, day);",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {

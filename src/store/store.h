@@ -10,7 +10,7 @@
 struct store; /* opaque */
 
 /* Schema version this build migrates to. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 /* Darknet packet classes, in the order of every per-class array. */
 enum store_dk_class {
@@ -336,5 +336,49 @@ enum err_code store_zone_put(struct store *st, const char *zone, uint32_t serial
 
 /* SQLite's PRAGMA data_version: changes when another connection commits. */
 enum err_code store_data_version(struct store *st, int64_t *out, struct err *e);
+
+/* ---- sensor events (store_ev.c; docs/orient-design.md) ----------------------------- */
+
+struct store_text {
+    const char *p; /* not NUL-terminated */
+    size_t len;
+};
+struct store_ev_alert {
+    int64_t day;
+    struct ip16 src;
+    uint32_t sig_id;
+    uint64_t count;
+    int64_t first_seen, last_seen;
+    uint8_t severity;
+    uint16_t dst_port;
+};
+struct store_evidence {
+    struct ip16 ip;
+    int64_t day;
+    const char *kind; /* dns-listed, flow-listed, ... */
+    struct store_text what;
+    uint16_t port;
+    uint64_t count;
+    int64_t first_seen, last_seen;
+    uint32_t asn;    /* of ip, when first seen; 0 unknown */
+    char country[3]; /* of ip, when first seen; "ZZ" unknown */
+};
+/* A writer of one file's event aggregates, inside the caller's transaction: every call
+ * adds to what is stored (counts summed, first/last widened), so files of the same hour
+ * or day merge. */
+struct store_ev_writer;
+enum err_code store_ev_writer_new(struct store *st, int64_t sensor, struct store_ev_writer **out,
+                                  struct err *e);
+void store_ev_writer_free(struct store_ev_writer *w); /* NULL is a no-op */
+enum err_code store_ev_hour_add(struct store_ev_writer *w, int64_t hour, const char *kind,
+                                uint64_t events, struct err *e);
+/* Keeps the newest text of a signature. */
+enum err_code store_ev_signature_put(struct store_ev_writer *w, uint32_t sig_id,
+                                     const struct store_text *text, const struct store_text *cat,
+                                     struct err *e);
+enum err_code store_ev_alert_add(struct store_ev_writer *w, const struct store_ev_alert *a,
+                                 struct err *e);
+enum err_code store_evidence_add(struct store_ev_writer *w, const struct store_evidence *v,
+                                 struct err *e);
 
 #endif

@@ -1,0 +1,64 @@
+/* events.h - private to observe/: sensor log events (Suricata EVE today; Cowrie and Zeek
+ * next, docs/orient-design.md) in one shape, their per-format line parsers, and the
+ * aggregator that turns them into hour counts, alert aggregates and host evidence.
+ *
+ * A parser fills a struct ev_rec whose strings are spans into the line: they live only
+ * until the next line is read. The aggregator copies the few strings it keeps (signature
+ * texts, matched indicators). */
+#ifndef OODA_OBSERVE_EVENTS_H
+#define OODA_OBSERVE_EVENTS_H
+
+#include "match/match.h"
+#include "observe/jscan.h"
+#include "observe/observe.h"
+
+#define EV_LINE_MAX ((size_t)1 << 20) /* longer lines are rejected */
+
+enum ev_kind { EV_FLOW, EV_DNS, EV_HTTP, EV_TLS, EV_ALERT, EV_FILEINFO, EV_NKIND };
+
+struct ev_rec {
+    int64_t ts; /* Unix seconds */
+    uint8_t kind;
+    uint16_t sport, dport;
+    struct ip16 src, dst;
+    struct jscan_val name;        /* dns rrname, http hostname, tls sni */
+    struct jscan_val url;         /* http url (a path) */
+    struct jscan_val sig, cat;    /* alert signature and category */
+    uint32_t sig_id;              /* alert */
+    uint8_t severity;             /* alert, 1..255 */
+    struct jscan_val md5, sha256; /* fileinfo */
+};
+
+/* EVE: parses one line (no newline). Returns 1 with *r filled for an event ooda uses, 0
+ * for a valid event of a type it does not use (stats, ssh, ...; skipped_type names it),
+ * -1 for a bad line with *reason (and *off, the byte offset in the line, or SIZE_MAX;
+ * for an unknown event type skipped_type names it, else it is ""). */
+int observe_eve_parse(const char *line, size_t len, struct ev_rec *r, const char **reason,
+                      size_t *off, char skipped_type[32]);
+/* Whether the first line looks like EVE (an object with "event_type"). */
+bool observe_eve_sniff(const char *data, size_t len);
+/* Parses an EVE timestamp ("2026-11-02T00:00:07.602673+0000", also "Z" or "+09:00")
+ * into Unix seconds. */
+bool observe_eve_time(const char *s, size_t n, int64_t *out);
+
+const char *observe_ev_kind_name(enum ev_kind k);
+
+/* ---- the aggregator ----------------------------------------------------------------- */
+
+struct ev_agg; /* opaque: one per ingest, emptied by each flush */
+
+/* listed may be NULL (no listed-indicator evidence); geo may be NULL (evidence hosts get
+ * country ZZ, ASN 0). Both must outlive the aggregator. */
+enum err_code observe_ev_agg_new(const struct match_snap *listed, const struct geo *geo,
+                                 struct ev_agg **out, struct err *e);
+void observe_ev_agg_free(struct ev_agg *a);
+/* Adds one event; counts listed hits into listed[] (per evidence kind). */
+enum err_code observe_ev_agg_add(struct ev_agg *a, const struct ev_rec *r, struct err *e);
+/* Writes everything held to the store (inside the caller's transaction) and empties. */
+enum err_code observe_ev_agg_flush(struct ev_agg *a, struct store *st, int64_t sensor,
+                                   struct err *e);
+void observe_ev_agg_discard(struct ev_agg *a);
+/* Listed-indicator hits since the last flush/discard, by evidence kind. */
+void observe_ev_agg_listed(const struct ev_agg *a, uint64_t out[OBSERVE_EVIDENCE_KINDS]);
+
+#endif

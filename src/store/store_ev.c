@@ -1,0 +1,134 @@
+/* store_ev.c - sensor-event aggregates (schema 4): events per hour and kind, alerts per
+ * day, source and signature, signature texts, and host evidence. Every write adds to the
+ * stored row (an upsert), so two files of one hour or day merge exactly. */
+#include "store/store_int.h"
+
+#include <string.h>
+
+enum { W_HOUR, W_SIG, W_ALERT, W_EVID, W_N };
+
+static const char *const w_sql[W_N] = {
+    [W_HOUR] = "INSERT INTO ev_hour(hour, sensor_id, kind, events) VALUES(?1,?2,?3,?4)"
+               " ON CONFLICT DO UPDATE SET events = events + excluded.events",
+    [W_SIG] = "INSERT INTO signatures(sig_id, signature, category) VALUES(?1,?2,?3)"
+              " ON CONFLICT DO UPDATE SET signature = excluded.signature,"
+              " category = excluded.category",
+    [W_ALERT] = "INSERT INTO ev_alert_day(day, sensor_id, src, sig_id, count, first_seen,"
+                " last_seen, severity, dst_port) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9)"
+                " ON CONFLICT DO UPDATE SET count = count + excluded.count,"
+                " first_seen = min(first_seen, excluded.first_seen),"
+                " last_seen = max(last_seen, excluded.last_seen),"
+                " severity = min(severity, excluded.severity)",
+    [W_EVID] = "INSERT INTO evidence(ip, day, sensor_id, kind, what, port, count, first_seen,"
+               " last_seen, asn, country) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)"
+               " ON CONFLICT DO UPDATE SET count = count + excluded.count,"
+               " first_seen = min(first_seen, excluded.first_seen),"
+               " last_seen = max(last_seen, excluded.last_seen)",
+};
+
+struct store_ev_writer {
+    struct store *st;
+    int64_t sensor;
+    sqlite3_stmt *s[W_N];
+};
+
+enum err_code store_ev_writer_new(struct store *st, int64_t sensor, struct store_ev_writer **out,
+                                  struct err *e)
+{
+    struct store_ev_writer *w = mem_calloc(1, sizeof(*w));
+
+    *out = NULL;
+    if (w == NULL)
+        return err_set(e, ERR_NOMEM, "store: cannot allocate an event writer");
+    w->st = st;
+    w->sensor = sensor;
+    for (int i = 0; i < W_N; i++)
+        if (sqlite3_prepare_v2(st->db, w_sql[i], -1, &w->s[i], NULL) != SQLITE_OK) {
+            enum err_code rc = store_fail(st, "prepare event writer", e);
+            store_ev_writer_free(w);
+            return rc;
+        }
+    *out = w;
+    return ERR_OK;
+}
+
+void store_ev_writer_free(struct store_ev_writer *w)
+{
+    if (w == NULL)
+        return;
+    for (int i = 0; i < W_N; i++)
+        sqlite3_finalize(w->s[i]);
+    mem_free(w);
+}
+
+static enum err_code step(struct store_ev_writer *w, sqlite3_stmt *s, const char *what,
+                          struct err *e)
+{
+    enum err_code rc = sqlite3_step(s) == SQLITE_DONE ? ERR_OK : store_fail(w->st, what, e);
+
+    sqlite3_reset(s);
+    return rc;
+}
+
+enum err_code store_ev_hour_add(struct store_ev_writer *w, int64_t hour, const char *kind,
+                                uint64_t events, struct err *e)
+{
+    sqlite3_stmt *s = w->s[W_HOUR];
+
+    sqlite3_bind_int64(s, 1, hour);
+    sqlite3_bind_int64(s, 2, w->sensor);
+    sqlite3_bind_text(s, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, (int64_t)events);
+    return step(w, s, "write event hour", e);
+}
+
+enum err_code store_ev_signature_put(struct store_ev_writer *w, uint32_t sig_id,
+                                     const struct store_text *text, const struct store_text *cat,
+                                     struct err *e)
+{
+    sqlite3_stmt *s = w->s[W_SIG];
+
+    sqlite3_bind_int64(s, 1, sig_id);
+    sqlite3_bind_text(s, 2, text->p != NULL ? text->p : "", (int)text->len, SQLITE_STATIC);
+    if (cat->len > 0)
+        sqlite3_bind_text(s, 3, cat->p, (int)cat->len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, 3);
+    return step(w, s, "write signature", e);
+}
+
+enum err_code store_ev_alert_add(struct store_ev_writer *w, const struct store_ev_alert *a,
+                                 struct err *e)
+{
+    sqlite3_stmt *s = w->s[W_ALERT];
+
+    sqlite3_bind_int64(s, 1, a->day);
+    sqlite3_bind_int64(s, 2, w->sensor);
+    sqlite3_bind_blob(s, 3, a->src.b, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, a->sig_id);
+    sqlite3_bind_int64(s, 5, (int64_t)a->count);
+    sqlite3_bind_int64(s, 6, a->first_seen);
+    sqlite3_bind_int64(s, 7, a->last_seen);
+    sqlite3_bind_int(s, 8, a->severity);
+    sqlite3_bind_int(s, 9, a->dst_port);
+    return step(w, s, "write alert", e);
+}
+
+enum err_code store_evidence_add(struct store_ev_writer *w, const struct store_evidence *v,
+                                 struct err *e)
+{
+    sqlite3_stmt *s = w->s[W_EVID];
+
+    sqlite3_bind_blob(s, 1, v->ip.b, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, v->day);
+    sqlite3_bind_int64(s, 3, w->sensor);
+    sqlite3_bind_text(s, 4, v->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 5, v->what.p, (int)v->what.len, SQLITE_STATIC);
+    sqlite3_bind_int(s, 6, v->port);
+    sqlite3_bind_int64(s, 7, (int64_t)v->count);
+    sqlite3_bind_int64(s, 8, v->first_seen);
+    sqlite3_bind_int64(s, 9, v->last_seen);
+    sqlite3_bind_int64(s, 10, v->asn);
+    sqlite3_bind_text(s, 11, v->country, 2, SQLITE_STATIC);
+    return step(w, s, "write evidence", e);
+}
