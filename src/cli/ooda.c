@@ -45,6 +45,15 @@ static const struct command commands[] = {
      "\n"
      "exit: 0 ok, 64 usage, 65 bad input (a bad capture commits nothing of itself, a log\n"
      "      its good lines; other files are still ingested), 66 missing input\n"},
+    {"hosts", cli_hosts, "orient: likely infected hosts with their evidence",
+     "usage: ooda hosts [--asn N | --prefix CIDR | --country CC] [--since T] [--until T]\n"
+     "                  [--json] [--db PATH]\n"
+     "\n"
+     "Hosts with evidence of infection, in address order, each with every piece of\n"
+     "evidence (kind, sensor, what, port, count, first and last seen): darknet-scan (it\n"
+     "scanned the darknet), dns-listed, flow-listed, http-listed, tls-listed,\n"
+     "file-listed (a sensor log shows it resolving or contacting a listed indicator).\n"
+     "The filters combine; none lists every host. See docs/hosts.md.\n"},
     {"darknet", cli_darknet, "orient: darknet summary and top-N tables",
      "usage: ooda darknet summary [--since T] [--until T] [--sensor NAME] [--json]\n"
      "       ooda darknet top --by source|port|country|asn [--since T] [--until T]\n"

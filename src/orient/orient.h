@@ -54,4 +54,29 @@ typedef bool (*orient_conflict_fn)(void *arg, const struct orient_conflict *c);
 enum err_code orient_ind_each_conflict(struct store *st, int64_t now, int64_t feed_id,
                                        orient_conflict_fn fn, void *arg, struct err *e);
 
+/* ---- infected hosts (hosts.c, docs/hosts.md) ---------------------------------------- */
+
+/* One piece of evidence that a host is likely infected: kind darknet-scan (it scanned
+ * the darknet), dns-listed, flow-listed, http-listed, tls-listed or file-listed (it
+ * resolved or contacted a listed indicator, what), seen by sensor. */
+struct orient_evidence {
+    const char *kind, *sensor, *what;
+    uint16_t port;
+    uint64_t count; /* events (darknet: packets) */
+    int64_t first_seen, last_seen;
+};
+struct orient_host {
+    struct ip16 ip;
+    uint32_t asn;
+    char country[3];
+    int64_t first_seen, last_seen;
+    size_t n; /* evidence, by first seen */
+    const struct orient_evidence *ev;
+};
+/* A host is valid during the callback only. */
+typedef bool (*orient_host_fn)(void *arg, const struct orient_host *h);
+/* Calls fn for each likely infected host matching q, in address order. */
+enum err_code orient_hosts_each(struct store *st, const struct store_host_query *q,
+                                orient_host_fn fn, void *arg, struct err *e);
+
 #endif

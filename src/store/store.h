@@ -381,4 +381,28 @@ enum err_code store_ev_alert_add(struct store_ev_writer *w, const struct store_e
 enum err_code store_evidence_add(struct store_ev_writer *w, const struct store_evidence *v,
                                  struct err *e);
 
+/* Evidence about hosts (docs/hosts.md): the evidence rows and the darknet's scanners
+ * (kind darknet-scan, one row per sensor and day), in address order, then by first
+ * seen. Filters: asn (-1: any), addresses lo..hi (ip16 byte order), country ("" any),
+ * rows whose [first_seen, last_seen] meets [since, until) (until 0: no end). Strings of
+ * a row are valid during the callback only. */
+struct store_host_query {
+    int64_t asn;
+    struct ip16 lo, hi;
+    char country[3];
+    int64_t since, until;
+};
+struct store_host_row {
+    struct ip16 ip;
+    uint32_t asn;
+    char country[3];
+    const char *kind, *sensor, *what;
+    uint16_t port;
+    uint64_t count;
+    int64_t first_seen, last_seen;
+};
+typedef bool (*store_host_row_fn)(void *arg, const struct store_host_row *r);
+enum err_code store_host_rows(struct store *st, const struct store_host_query *q,
+                              store_host_row_fn fn, void *arg, struct err *e);
+
 #endif

@@ -132,3 +132,93 @@ enum err_code store_evidence_add(struct store_ev_writer *w, const struct store_e
     sqlite3_bind_text(s, 11, v->country, 2, SQLITE_STATIC);
     return step(w, s, "write evidence", e);
 }
+
+/* ---- evidence of hosts ------------------------------------------------------------- */
+
+/* dk_source_day row ids: day << 46 | sensor << 32 | seq (store_darknet.c). */
+#define DK_ID_DAY_SHIFT 46
+#define DK_DAY_MAX      ((int64_t)1 << 17)
+
+/* Evidence rows, then the darknet's scanners as evidence of kind darknet-scan (the
+ * distinct darknet addresses they hit, their busiest port), in address order. ?1 asn
+ * (NULL: any), ?2/?3 lowest/highest address, ?4 country (NULL: any), ?5/?6 time window,
+ * ?7/?8 dk_source_day row ids of its days. */
+static const char hosts_sql[] =
+    "SELECT e.ip, e.asn, e.country, e.kind, s.name, e.what, e.port, e.count, e.first_seen,"
+    " e.last_seen FROM evidence e JOIN sensors s ON s.id = e.sensor_id"
+    " WHERE (?1 IS NULL OR e.asn = ?1) AND e.ip BETWEEN ?2 AND ?3"
+    " AND (?4 IS NULL OR e.country = ?4) AND e.last_seen >= ?5 AND e.first_seen < ?6"
+    " UNION ALL"
+    " SELECT d.src, d.asn, d.country, 'darknet-scan', s.name,"
+    " d.dsts || ' darknet addresses', coalesce(json_extract(d.top_ports, '$[0][0]'), 0),"
+    " d.packets, d.first_seen, d.last_seen FROM dk_source_day d"
+    " JOIN sensors s ON s.id = d.sensor_id"
+    " WHERE d.id BETWEEN ?7 AND ?8 AND d.scanner AND (?1 IS NULL OR d.asn = ?1)"
+    " AND d.src BETWEEN ?2 AND ?3 AND (?4 IS NULL OR d.country = ?4)"
+    " AND d.last_seen >= ?5 AND d.first_seen < ?6"
+    " ORDER BY 1, 9, 4";
+
+static void read_host_row(sqlite3_stmt *s, struct store_host_row *r)
+{
+    const void *ip = sqlite3_column_blob(s, 0);
+    const char *cc = (const char *)sqlite3_column_text(s, 2);
+
+    memset(r, 0, sizeof(*r));
+    if (ip != NULL && sqlite3_column_bytes(s, 0) == 16)
+        memcpy(r->ip.b, ip, 16);
+    r->asn = (uint32_t)sqlite3_column_int64(s, 1);
+    memcpy(r->country, cc != NULL && strlen(cc) == 2 ? cc : "ZZ", 3);
+    r->kind = (const char *)sqlite3_column_text(s, 3);
+    r->sensor = (const char *)sqlite3_column_text(s, 4);
+    r->what = (const char *)sqlite3_column_text(s, 5);
+    r->port = (uint16_t)sqlite3_column_int(s, 6);
+    r->count = (uint64_t)sqlite3_column_int64(s, 7);
+    r->first_seen = sqlite3_column_int64(s, 8);
+    r->last_seen = sqlite3_column_int64(s, 9);
+}
+
+static void bind_host_query(sqlite3_stmt *s, const struct store_host_query *q)
+{
+    int64_t d0 = q->since > 0 ? q->since / 86400 : 0;
+    int64_t d1 = q->until > 0 ? (q->until - 1) / 86400 : DK_DAY_MAX - 1;
+
+    if (q->asn >= 0)
+        sqlite3_bind_int64(s, 1, q->asn);
+    sqlite3_bind_blob(s, 2, q->lo.b, 16, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 3, q->hi.b, 16, SQLITE_STATIC);
+    if (q->country[0] != '\0')
+        sqlite3_bind_text(s, 4, q->country, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 5, q->since);
+    sqlite3_bind_int64(s, 6, q->until > 0 ? q->until : INT64_MAX);
+    if (d1 >= DK_DAY_MAX)
+        d1 = DK_DAY_MAX - 1;
+    sqlite3_bind_int64(s, 7, d0 << DK_ID_DAY_SHIFT);
+    sqlite3_bind_int64(s, 8,
+                       d1 < d0                ? -1
+                       : d1 == DK_DAY_MAX - 1 ? INT64_MAX /* the last day: no overflow */
+                                              : ((d1 + 1) << DK_ID_DAY_SHIFT) - 1);
+}
+
+enum err_code store_host_rows(struct store *st, const struct store_host_query *q,
+                              store_host_row_fn fn, void *arg, struct err *e)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, hosts_sql, -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "prepare hosts", e);
+    bind_host_query(s, q);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_host_row r;
+        read_host_row(s, &r);
+        if (!fn(arg, &r))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        enum err_code ec = store_fail(st, "read hosts", e);
+        sqlite3_finalize(s);
+        return ec;
+    }
+    sqlite3_finalize(s);
+    return ERR_OK;
+}

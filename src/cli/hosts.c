@@ -1,0 +1,170 @@
+/* hosts.c - `ooda hosts`: likely infected hosts of a network owner (an ASN, a prefix or
+ * a country), each with every piece of evidence (docs/hosts.md). */
+#include "cli/cli.h"
+#include "orient/orient.h"
+
+#include <getopt.h>
+#include <string.h>
+#include <sysexits.h>
+
+struct hosts_args {
+    const char *db, *since, *until;
+    struct store_host_query q;
+    bool json;
+};
+
+/* lo..hi of a prefix in ip16 byte order. */
+static void prefix_range(const struct cidr *c, struct ip16 *lo, struct ip16 *hi)
+{
+    *lo = c->net;
+    *hi = c->net;
+    for (int bit = c->len; bit < 128; bit++)
+        hi->b[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+}
+
+static int parse_args(int argc, char **argv, struct hosts_args *a)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"since", required_argument, 0, 's'},
+        {"until", required_argument, 0, 'u'},
+        {"asn", required_argument, 0, 'a'},
+        {"prefix", required_argument, 0, 'p'},
+        {"country", required_argument, 0, 'c'},
+        {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    struct cidr cidr;
+    struct err e;
+    uint64_t v;
+    int c;
+
+    memset(a, 0, sizeof(*a));
+    a->q.asn = -1;
+    memset(a->q.hi.b, 0xff, 16);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            a->db = optarg;
+            break;
+        case 's':
+            a->since = optarg;
+            break;
+        case 'u':
+            a->until = optarg;
+            break;
+        case 'j':
+            a->json = true;
+            break;
+        case 'a':
+            if (strncasecmp(optarg, "AS", 2) == 0)
+                optarg += 2;
+            if (num_parse_u64(optarg, UINT32_MAX, &v, &e) != ERR_OK)
+                return cli_usage("hosts", "--asn: want an AS number");
+            a->q.asn = (int64_t)v;
+            break;
+        case 'p':
+            if (cidr_parse(optarg, &cidr, &e) != ERR_OK)
+                return cli_usage("hosts", e.msg);
+            prefix_range(&cidr, &a->q.lo, &a->q.hi);
+            break;
+        case 'c':
+            if (strlen(optarg) != 2)
+                return cli_usage("hosts", "--country: want a two-letter code");
+            a->q.country[0] = (char)(optarg[0] & ~0x20);
+            a->q.country[1] = (char)(optarg[1] & ~0x20);
+            break;
+        case 'h':
+            cli_help("hosts", stdout);
+            return -1;
+        default:
+            return cli_usage("hosts", "unknown option or missing value");
+        }
+    }
+    if (optind < argc)
+        return cli_usage("hosts", "unexpected argument");
+    return cli_range("hosts", a->since, a->until, &a->q.since, &a->q.until);
+}
+
+static cJSON *host_json(const struct orient_host *h)
+{
+    cJSON *j = cJSON_CreateObject(), *ev = cJSON_CreateArray();
+    char ip[64];
+
+    cJSON_AddStringToObject(j, "ip", ip16_format(&h->ip, ip, sizeof(ip)));
+    cJSON_AddNumberToObject(j, "asn", h->asn);
+    cJSON_AddStringToObject(j, "country", h->country);
+    cli_json_time(j, "first_seen", h->first_seen);
+    cli_json_time(j, "last_seen", h->last_seen);
+    for (size_t i = 0; i < h->n; i++) {
+        const struct orient_evidence *v = &h->ev[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "kind", v->kind);
+        cJSON_AddStringToObject(o, "sensor", v->sensor);
+        cJSON_AddStringToObject(o, "what", v->what);
+        cJSON_AddNumberToObject(o, "port", v->port);
+        cJSON_AddNumberToObject(o, "count", (double)v->count);
+        cli_json_time(o, "first_seen", v->first_seen);
+        cli_json_time(o, "last_seen", v->last_seen);
+        cJSON_AddItemToArray(ev, o);
+    }
+    cJSON_AddItemToObject(j, "evidence", ev);
+    return j;
+}
+
+struct out {
+    cJSON *arr; /* NULL: text */
+    uint64_t n;
+};
+
+static bool on_host(void *arg, const struct orient_host *h)
+{
+    struct out *o = arg;
+    char ip[64], f[32], l[32];
+
+    o->n++;
+    if (o->arr != NULL) {
+        cJSON_AddItemToArray(o->arr, host_json(h));
+        return true;
+    }
+    if (o->n == 1)
+        printf("%-39s %10s %-2s  %-20s  %-20s  %s\n", "ip", "asn", "cc", "first seen", "last seen",
+               "evidence");
+    printf("%-39s %10u %-2s  %-20s  %-20s ", ip16_format(&h->ip, ip, sizeof(ip)), h->asn,
+           h->country, time_format(h->first_seen, f, sizeof(f)),
+           time_format(h->last_seen, l, sizeof(l)));
+    for (size_t i = 0; i < h->n; i++)
+        printf(" %s:%s(%llu)", h->ev[i].kind, h->ev[i].what, (unsigned long long)h->ev[i].count);
+    printf("\n");
+    return true;
+}
+
+int cli_hosts(int argc, char **argv)
+{
+    struct hosts_args a;
+    struct store *st = NULL;
+    struct out o = {NULL, 0};
+    struct err e;
+    int rc = parse_args(argc, argv, &a);
+
+    if (rc != EX_OK)
+        return rc < 0 ? EX_OK : rc;
+    if (store_open(a.db, &st, &e) != ERR_OK)
+        return cli_fail("hosts", e.code, e.msg);
+    if (a.json)
+        o.arr = cJSON_CreateArray();
+    if (orient_hosts_each(st, &a.q, on_host, &o, &e) != ERR_OK) {
+        cJSON_Delete(o.arr);
+        store_close(st);
+        return cli_fail("hosts", e.code, e.msg);
+    }
+    store_close(st);
+    if (a.json)
+        return cli_print_json(o.arr);
+    if (o.n == 0)
+        printf("no likely infected hosts\n");
+    return EX_OK;
+}
