@@ -62,6 +62,9 @@ static void one_line(struct ev_agg *a, const uint8_t *d, size_t n)
         inside(&r.cat, p, n);
         inside(&r.md5, p, n);
         inside(&r.sha256, p, n);
+        inside(&r.user, p, n);
+        inside(&r.input, p, n);
+        inside(&r.dl_url, p, n);
         if (observe_ev_agg_add(a, &r, &e) != ERR_OK && e.code != ERR_NOMEM && e.code != ERR_LIMIT)
             abort();
     }

@@ -89,8 +89,22 @@ static int parse_secs(const char *opt, const char *v, double *out)
     return EX_OK;
 }
 
-enum { O_SENSOR = 256, O_DARKNET, O_SCAN, O_VICTIM, O_LIVE, O_BPF, O_COUNT, O_DURATION,
-       O_COMMIT, O_GEO, O_DB, O_JSON, O_QUIET, O_HELP };
+enum {
+    O_SENSOR = 256,
+    O_DARKNET,
+    O_SCAN,
+    O_VICTIM,
+    O_LIVE,
+    O_BPF,
+    O_COUNT,
+    O_DURATION,
+    O_COMMIT,
+    O_GEO,
+    O_DB,
+    O_JSON,
+    O_QUIET,
+    O_HELP
+};
 
 static int parse_opt(int c, struct ingest_args *a)
 {
@@ -187,8 +201,8 @@ static bool on_listed(void *arg, const struct orient_ind *ind)
 {
     struct listed_ctx *l = arg;
 
-    l->rc = match_builder_add(l->b, ind->type, ind->value, strlen(ind->value), ind->id,
-                              ind->score, &l->e);
+    l->rc = match_builder_add(l->b, ind->type, ind->value, strlen(ind->value), ind->id, ind->score,
+                              &l->e);
     return l->rc == ERR_OK;
 }
 
@@ -290,12 +304,14 @@ static cJSON *log_json(const struct observe_file_result *r)
     cJSON_AddNumberToObject(j, "events", (double)r->log.events);
     cJSON_AddNumberToObject(j, "skipped_events", (double)r->log.skipped);
     cJSON_AddNumberToObject(j, "rejected", (double)r->log.rejected);
-    for (int i = 0; i < OBSERVE_EVENT_KINDS; i++)
+    for (int i = r->log.kind_first; i < r->log.kind_first + r->log.kind_n; i++)
         cJSON_AddNumberToObject(k, observe_event_kind_name(i), (double)r->log.kinds[i]);
     cJSON_AddItemToObject(j, "event_types", k);
     for (int i = 0; i < OBSERVE_EVIDENCE_KINDS; i++)
         cJSON_AddNumberToObject(l, observe_evidence_kind_name(i), (double)r->log.listed[i]);
     cJSON_AddItemToObject(j, "listed", l);
+    if (strcmp(r->format, "cowrie") == 0)
+        cJSON_AddNumberToObject(j, "indicators", (double)r->log.indicators);
     cli_json_time(j, "first_seen", r->n.first_ts);
     cli_json_time(j, "last_seen", r->n.last_ts);
     return j;

@@ -67,7 +67,10 @@ static const char *const skipped_types[] = {"anomaly", "arp",      "bittorrent-d
                                             "stats",   "tftp",     "websocket",
                                             "doh2"};
 
-static const char *const kind_names[EV_NKIND] = {"flow", "dns", "http", "tls", "alert", "fileinfo"};
+static const char *const kind_names[EV_NKIND] = {
+    "flow",          "dns",          "http",           "tls",
+    "alert",         "fileinfo",     "honeypot-connect", "honeypot-login-failed",
+    "honeypot-login", "honeypot-command", "honeypot-download"};
 
 const char *observe_ev_kind_name(enum ev_kind k)
 {
@@ -153,7 +156,7 @@ bool observe_eve_time(const char *s, size_t n, int64_t *out)
 }
 
 /* Dotted-quad IPv4 without a copy; anything else through inet_pton. */
-static bool parse_ip(const struct jscan_val *v, struct ip16 *out)
+bool observe_ev_ip(const struct jscan_val *v, struct ip16 *out)
 {
     char buf[64];
     uint32_t a = 0, part = 0;
@@ -194,7 +197,7 @@ static bool parse_ip(const struct jscan_val *v, struct ip16 *out)
     return false;
 }
 
-static bool port_of(const struct jscan_val *v, uint16_t *out)
+bool observe_ev_port(const struct jscan_val *v, uint16_t *out)
 {
     uint64_t x;
 
@@ -210,7 +213,7 @@ static bool port_of(const struct jscan_val *v, uint16_t *out)
 
 static int kind_of(const struct jscan_val *t, char skipped[32])
 {
-    for (int k = 0; k < EV_NKIND; k++)
+    for (int k = EV_EVE_FIRST; k < EV_EVE_FIRST + EV_EVE_N; k++)
         if (is(t, kind_names[k], strlen(kind_names[k])))
             return k;
     for (size_t i = 0; i < sizeof(skipped_types) / sizeof(skipped_types[0]); i++)
@@ -307,9 +310,9 @@ int observe_eve_parse(const char *line, size_t len, struct ev_rec *r, const char
     r->kind = (uint8_t)k;
     if (v[V_TS].type != JS_STR || v[V_TS].esc || !observe_eve_time(v[V_TS].p, v[V_TS].len, &r->ts))
         return bad(reason, "timestamp: missing or not an RFC 3339 time");
-    if (!parse_ip(&v[V_SRC], &r->src) || !parse_ip(&v[V_DST], &r->dst))
+    if (!observe_ev_ip(&v[V_SRC], &r->src) || !observe_ev_ip(&v[V_DST], &r->dst))
         return bad(reason, "src_ip or dest_ip: missing or not an IP address");
-    if (!port_of(&v[V_SPORT], &r->sport) || !port_of(&v[V_DPORT], &r->dport))
+    if (!observe_ev_port(&v[V_SPORT], &r->sport) || !observe_ev_port(&v[V_DPORT], &r->dport))
         return bad(reason, "src_port or dest_port: not a port number");
     return fill_kind(r, v, reason);
 }

@@ -136,16 +136,38 @@ struct evid_ent {
     struct geo_info geo; /* of the host, looked up when the entry is made */
 };
 
-enum { EVID_DNS, EVID_FLOW, EVID_HTTP, EVID_TLS, EVID_FILE, EVID_N };
-_Static_assert(EVID_N == OBSERVE_EVIDENCE_KINDS, "evidence kinds");
-static const char *const evid_names[EVID_N] = {"dns-listed", "flow-listed", "http-listed",
-                                               "tls-listed", "file-listed"};
+struct sight_ent {
+    int64_t day;
+    uint32_t type, hash;       /* enum ioc_type */
+    uint32_t value, value_len; /* offset into the string buffer */
+    uint64_t count;
+    int64_t first, last;
+};
+
+/* Listed-indicator contact first (OBSERVE_EVIDENCE_KINDS of them, counted per file),
+ * then the honeypot's own evidence. */
+enum {
+    EVID_DNS,
+    EVID_FLOW,
+    EVID_HTTP,
+    EVID_TLS,
+    EVID_FILE,
+    EVID_HP_LOGIN,
+    EVID_HP_DOWNLOAD,
+    EVID_HP_COMMAND,
+    EVID_N
+};
+#define EVID_LISTED 5
+_Static_assert(EVID_LISTED == OBSERVE_EVIDENCE_KINDS, "evidence kinds");
+static const char *const evid_names[EVID_N] = {
+    "dns-listed",  "flow-listed",    "http-listed",       "tls-listed",
+    "file-listed", "honeypot-login", "honeypot-download", "honeypot-command"};
 
 struct ev_agg {
     const struct match_snap *listed;
     const struct geo *geo;
     bool has_urls;
-    struct tab hours, alerts, sigs, evid;
+    struct tab hours, alerts, sigs, evid, sights;
     struct buf strs;
     uint64_t listed_n[EVID_N];
 };
@@ -170,6 +192,10 @@ static uint32_t ent_hash_sig(const void *ent)
 static uint32_t ent_hash_evid(const void *ent)
 {
     return ((const struct evid_ent *)ent)->hash;
+}
+static uint32_t ent_hash_sight(const void *ent)
+{
+    return ((const struct sight_ent *)ent)->hash;
 }
 
 static bool eq_hour(const void *ent, const void *key, const void *ctx)
@@ -209,6 +235,16 @@ static bool eq_evid(const void *ent, const void *key, const void *ctx)
            memcmp((const char *)pr->g->strs.data + a->what, pr->what, a->what_len) == 0;
 }
 
+static bool eq_sight(const void *ent, const void *key, const void *ctx)
+{
+    const struct sight_ent *a = ent, *b = key;
+    const struct evid_probe *pr = ctx;
+
+    return a->hash == b->hash && a->day == b->day && a->type == b->type &&
+           a->value_len == b->value_len &&
+           memcmp((const char *)pr->g->strs.data + a->value, pr->what, a->value_len) == 0;
+}
+
 /* ---- the aggregator ------------------------------------------------------------------ */
 
 enum err_code observe_ev_agg_new(const struct match_snap *listed, const struct geo *geo,
@@ -230,6 +266,7 @@ enum err_code observe_ev_agg_new(const struct match_snap *listed, const struct g
     tab_init(&a->alerts, sizeof(struct alert_ent));
     tab_init(&a->sigs, sizeof(struct sig_ent));
     tab_init(&a->evid, sizeof(struct evid_ent));
+    tab_init(&a->sights, sizeof(struct sight_ent));
     buf_init(&a->strs, (size_t)1 << 30);
     *out = a;
     return ERR_OK;
@@ -241,6 +278,7 @@ void observe_ev_agg_discard(struct ev_agg *a)
     tab_clear(&a->alerts);
     tab_clear(&a->sigs);
     tab_clear(&a->evid);
+    tab_clear(&a->sights);
     a->strs.len = 0;
     memset(a->listed_n, 0, sizeof(a->listed_n));
 }
@@ -253,19 +291,25 @@ void observe_ev_agg_free(struct ev_agg *a)
     tab_fini(&a->alerts);
     tab_fini(&a->sigs);
     tab_fini(&a->evid);
+    tab_fini(&a->sights);
     buf_fini(&a->strs);
     mem_free(a);
 }
 
+size_t observe_ev_agg_sightings(const struct ev_agg *a)
+{
+    return a->sights.n;
+}
+
 void observe_ev_agg_listed(const struct ev_agg *a, uint64_t out[OBSERVE_EVIDENCE_KINDS])
 {
-    for (int i = 0; i < EVID_N; i++)
+    for (int i = 0; i < EVID_LISTED; i++)
         out[i] = a->listed_n[i];
 }
 
 const char *observe_evidence_kind_name(int k)
 {
-    return k >= 0 && k < EVID_N ? evid_names[k] : "?";
+    return k >= 0 && k < EVID_LISTED ? evid_names[k] : "?";
 }
 
 /* Appends s[0..n) to the string buffer; *off is where it starts. */
@@ -366,10 +410,10 @@ static enum err_code add_alert(struct ev_agg *a, const struct ev_rec *r, struct 
 }
 
 static enum err_code add_evidence(struct ev_agg *a, const struct ip16 *host, int64_t ts, int kind,
-                                  const struct match_hit *hit, uint16_t port, struct err *e)
+                                  const char *what, size_t what_len, uint16_t port, struct err *e)
 {
     struct evid_ent k, *x;
-    struct evid_probe pr = {a, hit->value};
+    struct evid_probe pr = {a, what};
     bool fresh;
     enum err_code rc;
 
@@ -377,9 +421,9 @@ static enum err_code add_evidence(struct ev_agg *a, const struct ip16 *host, int
     k.ip = *host;
     k.day = time_day(ts);
     k.kind = (uint32_t)kind;
-    k.what_len = (uint32_t)hit->len;
-    k.hash = ev_hash(hit->value, hit->len,
-                     XXH3_64bits_withSeed(host->b, 16, (uint64_t)k.day << 8 | k.kind));
+    k.what_len = (uint32_t)what_len;
+    k.hash =
+        ev_hash(what, what_len, XXH3_64bits_withSeed(host->b, 16, (uint64_t)k.day << 8 | k.kind));
     rc = tab_get(&a->evid, &k, k.hash, eq_evid, &pr, ent_hash_evid, (void **)&x, &fresh, e);
     if (rc != ERR_OK)
         return rc;
@@ -390,7 +434,7 @@ static enum err_code add_evidence(struct ev_agg *a, const struct ip16 *host, int
         x->geo = (struct geo_info){"ZZ", 0};
         if (a->geo != NULL)
             geo_lookup(a->geo, host, &x->geo);
-        rc = keep(a, hit->value, hit->len, &x->what, e);
+        rc = keep(a, what, what_len, &x->what, e);
         if (rc != ERR_OK) {
             a->evid.n--; /* not kept: drop the entry again */
             return rc;
@@ -403,6 +447,99 @@ static enum err_code add_evidence(struct ev_agg *a, const struct ip16 *host, int
         x->last = ts;
     a->listed_n[kind]++;
     return ERR_OK;
+}
+
+static enum err_code add_sighting(struct ev_agg *a, enum ioc_type t, const char *v, size_t n,
+                                  int64_t ts, struct err *e)
+{
+    struct sight_ent k, *x;
+    struct evid_probe pr = {a, v};
+    bool fresh;
+    enum err_code rc;
+
+    memset(&k, 0, sizeof(k));
+    k.day = time_day(ts);
+    k.type = (uint32_t)t;
+    k.value_len = (uint32_t)n;
+    k.hash = ev_hash(v, n, (uint64_t)k.day << 8 | k.type);
+    rc = tab_get(&a->sights, &k, k.hash, eq_sight, &pr, ent_hash_sight, (void **)&x, &fresh, e);
+    if (rc != ERR_OK)
+        return rc;
+    if (fresh) {
+        *x = k;
+        x->first = x->last = ts;
+        rc = keep(a, v, n, &x->value, e);
+        if (rc != ERR_OK) {
+            a->sights.n--;
+            return rc;
+        }
+    }
+    x->count++;
+    if (ts < x->first)
+        x->first = ts;
+    if (ts > x->last)
+        x->last = ts;
+    return ERR_OK;
+}
+
+/* Text an attacker chose, made fit to show: control bytes become '?', at most max bytes
+ * cut on a character boundary (the input is valid UTF-8). Returns its length. */
+static size_t shown(const char *s, size_t n, char *out, size_t max)
+{
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    return n;
+}
+
+/* Cowrie: logins, commands and downloads are evidence against the source; a download's
+ * URL and file hash become indicator sightings. */
+static enum err_code honeypot_event(struct ev_agg *a, const struct ev_rec *r, struct err *e)
+{
+    char tmp[4096], what[IOC_VALUE_MAX + 16], canon[IOC_VALUE_MAX + 1];
+    const char *s;
+    size_t n, k;
+    struct err ce;
+    enum err_code rc = ERR_OK;
+
+    switch (r->kind) {
+    case EV_HP_LOGIN:
+        n = text_of(&r->user, tmp, sizeof(tmp), &s);
+        memcpy(what, "user ", 5);
+        k = 5 + shown(s, n, what + 5, 64);
+        return add_evidence(a, &r->src, r->ts, EVID_HP_LOGIN, what, k, r->dport, e);
+    case EV_HP_COMMAND:
+        n = text_of(&r->input, tmp, sizeof(tmp), &s);
+        k = shown(s, n, what, 200);
+        return add_evidence(a, &r->src, r->ts, EVID_HP_COMMAND, what, k, r->dport, e);
+    case EV_HP_DOWNLOAD:
+        k = 0;
+        n = text_of(&r->sha256, tmp, sizeof(tmp), &s);
+        if (n > 0 && ioc_canon(IOC_SHA256, s, n, canon, sizeof(canon), &ce) == ERR_OK) {
+            rc = add_sighting(a, IOC_SHA256, canon, strlen(canon), r->ts, e);
+            k = (size_t)snprintf(what, sizeof(what), "sha256:%s", canon);
+        }
+        n = text_of(&r->dl_url, tmp, sizeof(tmp), &s);
+        if (rc == ERR_OK && n > 0 && n < sizeof(tmp) &&
+            ioc_canon(IOC_URL, s, n, canon, sizeof(canon), &ce) == ERR_OK) {
+            rc = add_sighting(a, IOC_URL, canon, strlen(canon), r->ts, e);
+            k = strlen(canon); /* the URL names the download best */
+            memcpy(what, canon, k);
+        }
+        if (rc == ERR_OK && k == 0) { /* neither usable: still a download */
+            memcpy(what, "download", 8);
+            k = 8;
+        }
+        return rc == ERR_OK
+                   ? add_evidence(a, &r->src, r->ts, EVID_HP_DOWNLOAD, what, k, r->dport, e)
+                   : rc;
+    default:
+        return ERR_OK;
+    }
 }
 
 static bool name_hit(const struct ev_agg *a, const struct jscan_val *v, struct match_hit *hit)
@@ -442,27 +579,27 @@ static enum err_code match_event(struct ev_agg *a, const struct ev_rec *r, struc
     switch (r->kind) {
     case EV_DNS:
         if (name_hit(a, &r->name, &hit))
-            return add_evidence(a, &r->src, r->ts, EVID_DNS, &hit, r->dport, e);
+            return add_evidence(a, &r->src, r->ts, EVID_DNS, hit.value, hit.len, r->dport, e);
         return ERR_OK;
     case EV_FLOW:
         if (match_ip(a->listed, &r->dst, &hit))
-            return add_evidence(a, &r->src, r->ts, EVID_FLOW, &hit, r->dport, e);
+            return add_evidence(a, &r->src, r->ts, EVID_FLOW, hit.value, hit.len, r->dport, e);
         if (match_ip(a->listed, &r->src, &hit))
-            return add_evidence(a, &r->dst, r->ts, EVID_FLOW, &hit, r->sport, e);
+            return add_evidence(a, &r->dst, r->ts, EVID_FLOW, hit.value, hit.len, r->sport, e);
         return ERR_OK;
     case EV_HTTP:
         if (name_hit(a, &r->name, &hit) || (a->has_urls && url_hit(a, r, &hit)))
-            return add_evidence(a, &r->src, r->ts, EVID_HTTP, &hit, r->dport, e);
+            return add_evidence(a, &r->src, r->ts, EVID_HTTP, hit.value, hit.len, r->dport, e);
         return ERR_OK;
     case EV_TLS:
         if (name_hit(a, &r->name, &hit))
-            return add_evidence(a, &r->src, r->ts, EVID_TLS, &hit, r->dport, e);
+            return add_evidence(a, &r->src, r->ts, EVID_TLS, hit.value, hit.len, r->dport, e);
         return ERR_OK;
     case EV_FILEINFO: /* the file travels to dest_ip */
         if ((r->sha256.type == JS_STR &&
              match_hash(a->listed, IOC_SHA256, r->sha256.p, r->sha256.len, &hit)) ||
             (r->md5.type == JS_STR && match_hash(a->listed, IOC_MD5, r->md5.p, r->md5.len, &hit)))
-            return add_evidence(a, &r->dst, r->ts, EVID_FILE, &hit, r->sport, e);
+            return add_evidence(a, &r->dst, r->ts, EVID_FILE, hit.value, hit.len, r->sport, e);
         return ERR_OK;
     default:
         return ERR_OK;
@@ -475,6 +612,8 @@ enum err_code observe_ev_agg_add(struct ev_agg *a, const struct ev_rec *r, struc
 
     if (rc == ERR_OK && r->kind == EV_ALERT)
         rc = add_alert(a, r, e);
+    if (rc == ERR_OK && r->kind >= EV_COWRIE_FIRST)
+        return honeypot_event(a, r, e);
     if (rc == ERR_OK && a->listed != NULL)
         rc = match_event(a, r, e);
     return rc;
@@ -519,6 +658,18 @@ enum err_code observe_ev_agg_flush(struct ev_agg *a, struct store *st, int64_t s
         memcpy(row.country, x->geo.country, 3);
         text_at(a, x->what, x->what_len, &row.what);
         rc = store_evidence_add(w, &row, e);
+    }
+    for (size_t i = 0; i < a->sights.n && rc == ERR_OK; i++) {
+        const struct sight_ent *x = tab_at(&a->sights, i);
+        struct store_ev_sighting row = {ioc_type_name((enum ioc_type)x->type),
+                                        {NULL, 0},
+                                        "honeypot-download",
+                                        x->day,
+                                        x->first,
+                                        x->last,
+                                        x->count};
+        text_at(a, x->value, x->value_len, &row.value);
+        rc = store_ev_sighting_add(w, &row, e);
     }
     store_ev_writer_free(w);
     if (rc == ERR_OK)

@@ -14,7 +14,27 @@
 
 #define EV_LINE_MAX ((size_t)1 << 20) /* longer lines are rejected */
 
-enum ev_kind { EV_FLOW, EV_DNS, EV_HTTP, EV_TLS, EV_ALERT, EV_FILEINFO, EV_NKIND };
+/* Event kinds, grouped by log format: EVE's, then Cowrie's. */
+enum ev_kind {
+    EV_FLOW,
+    EV_DNS,
+    EV_HTTP,
+    EV_TLS,
+    EV_ALERT,
+    EV_FILEINFO,
+    EV_HP_CONNECT, /* Cowrie: a session opened */
+    EV_HP_LOGIN_FAILED,
+    EV_HP_LOGIN, /* a successful login */
+    EV_HP_COMMAND,
+    EV_HP_DOWNLOAD, /* a file fetched (wget, curl, tftp) or uploaded (sftp, scp) */
+    EV_NKIND
+};
+#define EV_EVE_FIRST    EV_FLOW
+#define EV_EVE_N        6
+#define EV_COWRIE_FIRST EV_HP_CONNECT
+#define EV_COWRIE_N     5
+
+enum ev_format { EVF_EVE, EVF_COWRIE };
 
 struct ev_rec {
     int64_t ts; /* Unix seconds */
@@ -26,7 +46,10 @@ struct ev_rec {
     struct jscan_val sig, cat;    /* alert signature and category */
     uint32_t sig_id;              /* alert */
     uint8_t severity;             /* alert, 1..255 */
-    struct jscan_val md5, sha256; /* fileinfo */
+    struct jscan_val md5, sha256; /* fileinfo; Cowrie download: sha256 */
+    struct jscan_val user;        /* Cowrie login: the user name */
+    struct jscan_val input;       /* Cowrie command: the command line */
+    struct jscan_val dl_url;      /* Cowrie download: the URL (absent for uploads) */
 };
 
 /* EVE: parses one line (no newline). Returns 1 with *r filled for an event ooda uses, 0
@@ -41,7 +64,18 @@ bool observe_eve_sniff(const char *data, size_t len);
  * into Unix seconds. */
 bool observe_eve_time(const char *s, size_t n, int64_t *out);
 
+/* Cowrie JSON: the same contract as observe_eve_parse (eventid instead of event_type). */
+int observe_cowrie_parse(const char *line, size_t len, struct ev_rec *r, const char **reason,
+                         size_t *off, char skipped_type[32]);
+/* The format of a JSON-lines log from its first lines: Cowrie when a line has an
+ * "eventid" of "cowrie.*", else EVE. */
+enum ev_format observe_log_format(const char *data, size_t len);
+
 const char *observe_ev_kind_name(enum ev_kind k);
+/* Shared field parsers: an IP address string (dotted quad without leading zeros, or
+ * IPv6); a port number (absent: 0). */
+bool observe_ev_ip(const struct jscan_val *v, struct ip16 *out);
+bool observe_ev_port(const struct jscan_val *v, uint16_t *out);
 
 /* ---- the aggregator ----------------------------------------------------------------- */
 
@@ -58,6 +92,8 @@ enum err_code observe_ev_agg_add(struct ev_agg *a, const struct ev_rec *r, struc
 enum err_code observe_ev_agg_flush(struct ev_agg *a, struct store *st, int64_t sensor,
                                    struct err *e);
 void observe_ev_agg_discard(struct ev_agg *a);
+/* Distinct indicator sightings (type, value, day) held since the last flush/discard. */
+size_t observe_ev_agg_sightings(const struct ev_agg *a);
 /* Listed-indicator hits since the last flush/discard, by evidence kind. */
 void observe_ev_agg_listed(const struct ev_agg *a, uint64_t out[OBSERVE_EVIDENCE_KINDS]);
 

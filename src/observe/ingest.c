@@ -330,8 +330,7 @@ static void hash_out(XXH3_state_t *h, uint8_t out[16])
     memcpy(out, canon.digest, 16);
 }
 
-static enum err_code read_some(int fd, struct buf *b, bool *eof, XXH3_state_t *h,
-                               struct err *e)
+static enum err_code read_some(int fd, struct buf *b, bool *eof, XXH3_state_t *h, struct err *e)
 {
     size_t want = STREAM_CHUNK;
     ssize_t got;
@@ -406,8 +405,7 @@ static enum err_code ingest_stream(struct observe_ingest *in, const char *path, 
     return rc;
 }
 
-static enum err_code hash_mapped(const uint8_t *data, size_t len, uint8_t out[16],
-                                 struct err *e)
+static enum err_code hash_mapped(const uint8_t *data, size_t len, uint8_t out[16], struct err *e)
 {
     XXH3_state_t *h = XXH3_createState();
     size_t dropped = 0;
@@ -441,6 +439,7 @@ struct lines {
     const char *path;
     uint64_t line;
     bool skipping; /* inside an overlong line: dropped up to its newline */
+    enum ev_format fmt;
 };
 
 static void reject_line(struct observe_ingest *in, const struct lines *ls, const char *why,
@@ -466,8 +465,8 @@ static bool blank(const char *p, size_t n)
     return true;
 }
 
-static enum err_code take_line(struct observe_ingest *in, struct lines *ls, const char *p,
-                               size_t n, struct observe_file_result *res, struct err *e)
+static enum err_code take_line(struct observe_ingest *in, struct lines *ls, const char *p, size_t n,
+                               struct observe_file_result *res, struct err *e)
 {
     struct ev_rec r;
     const char *why;
@@ -479,7 +478,10 @@ static enum err_code take_line(struct observe_ingest *in, struct lines *ls, cons
     res->log.lines++;
     if (blank(p, n))
         return ERR_OK;
-    k = observe_eve_parse(p, n, &r, &why, &off, skipped);
+    if (ls->fmt == EVF_COWRIE)
+        k = observe_cowrie_parse(p, n, &r, &why, &off, skipped);
+    else
+        k = observe_eve_parse(p, n, &r, &why, &off, skipped);
     if (k < 0) {
         char msg[80];
         if (skipped[0] != '\0') {
@@ -541,13 +543,16 @@ static enum err_code take_lines(struct observe_ingest *in, struct lines *ls, con
     return rc;
 }
 
-static enum err_code log_begin(struct observe_ingest *in, struct observe_file_result *res,
-                               struct err *e)
+static enum err_code log_begin(struct observe_ingest *in, struct lines *ls, const uint8_t *d,
+                               size_t n, struct observe_file_result *res, struct err *e)
 {
     const struct match_snap *listed = NULL;
     enum err_code rc = ERR_OK;
 
-    res->format = "eve";
+    ls->fmt = observe_log_format((const char *)d, n);
+    res->format = ls->fmt == EVF_COWRIE ? "cowrie" : "eve";
+    res->log.kind_first = ls->fmt == EVF_COWRIE ? EV_COWRIE_FIRST : EV_EVE_FIRST;
+    res->log.kind_n = ls->fmt == EVF_COWRIE ? EV_COWRIE_N : EV_EVE_N;
     if (in->ev != NULL)
         return ERR_OK;
     if (in->o.listed != NULL)
@@ -558,6 +563,7 @@ static enum err_code log_begin(struct observe_ingest *in, struct observe_file_re
 static void log_end(struct observe_ingest *in, struct observe_file_result *res)
 {
     observe_ev_agg_listed(in->ev, res->log.listed);
+    res->log.indicators = observe_ev_agg_sightings(in->ev);
     res->n.frames = res->log.lines;
     res->n.packets = res->log.events;
 }
@@ -570,9 +576,9 @@ static enum err_code ingest_log_mapped(struct observe_ingest *in, const char *pa
                                        struct observe_file_result *res, struct progress *pg,
                                        struct err *e)
 {
-    struct lines ls = {path, 0, false};
+    struct lines ls = {path, 0, false, EVF_EVE};
     size_t pos = 0, hashed = 0, dropped = 0;
-    enum err_code rc = log_begin(in, res, e);
+    enum err_code rc = log_begin(in, &ls, data, len < LOG_STEP ? len : LOG_STEP, res, e);
 
     while (rc == ERR_OK && pos < len) {
         size_t end = len - pos > LOG_STEP ? pos + LOG_STEP : len, used = 0;
@@ -598,9 +604,9 @@ static enum err_code ingest_log_stream(struct observe_ingest *in, const char *pa
                                        struct buf *b, bool eof, XXH3_state_t *h,
                                        struct observe_file_result *res, struct err *e)
 {
-    struct lines ls = {path, 0, false};
+    struct lines ls = {path, 0, false, EVF_EVE};
     uint64_t consumed = 0;
-    enum err_code rc = log_begin(in, res, e);
+    enum err_code rc = log_begin(in, &ls, b->data, b->len, res, e);
 
     while (rc == ERR_OK) {
         size_t used = 0;
@@ -677,8 +683,8 @@ static enum err_code open_input(const char *path, int *fd, const uint8_t **map, 
 }
 
 static enum err_code ingest_body(struct observe_ingest *in, const char *path, int fd,
-                                 const uint8_t *map, size_t len,
-                                 struct observe_file_result *res, struct err *e)
+                                 const uint8_t *map, size_t len, struct observe_file_result *res,
+                                 struct err *e)
 {
     struct progress pg;
     enum err_code rc;

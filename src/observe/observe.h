@@ -44,7 +44,9 @@ struct observe_counts {
 };
 
 /* Sensor-log events (docs/sensors.md): kinds and listed-contact evidence kinds. */
-#define OBSERVE_EVENT_KINDS    6 /* flow, dns, http, tls, alert, fileinfo */
+/* flow, dns, http, tls, alert, fileinfo (EVE); honeypot-connect, -login-failed, -login,
+ * -command, -download (Cowrie) */
+#define OBSERVE_EVENT_KINDS    11
 #define OBSERVE_EVIDENCE_KINDS 5 /* dns-listed, flow-listed, http-listed, tls-listed, file-listed */
 const char *observe_event_kind_name(int k);
 const char *observe_evidence_kind_name(int k);
@@ -52,13 +54,15 @@ const char *observe_evidence_kind_name(int k);
 /* Counters of one sensor-log file. */
 struct observe_log_counts {
     uint64_t lines, events, skipped, rejected;
+    int kind_first, kind_n; /* the kinds of the file's format */
     uint64_t kinds[OBSERVE_EVENT_KINDS];
+    uint64_t indicators; /* Cowrie: download URLs and hashes recorded as sightings */
     uint64_t listed[OBSERVE_EVIDENCE_KINDS]; /* events that reached a listed indicator */
 };
 
 struct observe_file_result {
-    const char *format; /* "pcap" or "eve" */
-    struct observe_log_counts log; /* eve */
+    const char *format; /* "pcap", "eve" or "cowrie" */
+    struct observe_log_counts log; /* eve, cowrie */
     bool skipped; /* same content already ingested by this sensor */
     uint8_t hash[16];
     struct observe_counts n;

@@ -380,6 +380,18 @@ enum err_code store_ev_alert_add(struct store_ev_writer *w, const struct store_e
                                  struct err *e);
 enum err_code store_evidence_add(struct store_ev_writer *w, const struct store_evidence *v,
                                  struct err *e);
+/* An indicator a sensor saw (a honeypot's download URL or file hash): the indicator is
+ * added when new, and its sighting of that day by the writer's sensor summed in
+ * (sighting_days; count goes to its packets column). */
+struct store_ev_sighting {
+    const char *type; /* ioc type name: url, sha256, ... */
+    struct store_text value; /* canonical */
+    const char *kind;        /* e.g. honeypot-download */
+    int64_t day, first_seen, last_seen;
+    uint64_t count;
+};
+enum err_code store_ev_sighting_add(struct store_ev_writer *w, const struct store_ev_sighting *v,
+                                    struct err *e);
 
 /* Evidence about hosts (docs/hosts.md): the evidence rows and the darknet's scanners
  * (kind darknet-scan, one row per sensor and day), in address order, then by first

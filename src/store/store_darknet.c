@@ -308,7 +308,9 @@ static const char sql_ind[] =
     " ON CONFLICT(type, value) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),"
     " last_seen = max(last_seen, excluded.last_seen)";
 
-static const char sql_clear[] = "DELETE FROM sighting_days WHERE day = ?1 AND sensor_id = ?2";
+/* only the darknet's own kinds: a sensor's log sightings of that day stay */
+static const char sql_clear[] = "DELETE FROM sighting_days WHERE day = ?1 AND sensor_id = ?2"
+                                " AND kind IN ('scanner', 'dos-victim')";
 
 static const char sql_sight[] =
     "INSERT INTO sighting_days(indicator_id, sensor_id, kind, day, first_seen, last_seen,"

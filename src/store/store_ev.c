@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-enum { W_HOUR, W_SIG, W_ALERT, W_EVID, W_N };
+enum { W_HOUR, W_SIG, W_ALERT, W_EVID, W_IND, W_SIGHT, W_N };
 
 static const char *const w_sql[W_N] = {
     [W_HOUR] = "INSERT INTO ev_hour(hour, sensor_id, kind, events) VALUES(?1,?2,?3,?4)"
@@ -24,6 +24,16 @@ static const char *const w_sql[W_N] = {
                " ON CONFLICT DO UPDATE SET count = count + excluded.count,"
                " first_seen = min(first_seen, excluded.first_seen),"
                " last_seen = max(last_seen, excluded.last_seen)",
+    [W_IND] = "INSERT INTO indicators(type, value, first_seen, last_seen) VALUES(?1,?2,?3,?4)"
+              " ON CONFLICT(type, value) DO UPDATE SET"
+              " first_seen = min(coalesce(first_seen, excluded.first_seen), excluded.first_seen),"
+              " last_seen = max(coalesce(last_seen, excluded.last_seen), excluded.last_seen)"
+              " RETURNING id",
+    [W_SIGHT] = "INSERT INTO sighting_days(indicator_id, sensor_id, kind, day, first_seen,"
+                " last_seen, packets) VALUES(?1,?2,?3,?4,?5,?6,?7)"
+                " ON CONFLICT DO UPDATE SET first_seen = min(first_seen, excluded.first_seen),"
+                " last_seen = max(last_seen, excluded.last_seen),"
+                " packets = packets + excluded.packets",
 };
 
 struct store_ev_writer {
@@ -131,6 +141,34 @@ enum err_code store_evidence_add(struct store_ev_writer *w, const struct store_e
     sqlite3_bind_int64(s, 10, v->asn);
     sqlite3_bind_text(s, 11, v->country, 2, SQLITE_STATIC);
     return step(w, s, "write evidence", e);
+}
+
+enum err_code store_ev_sighting_add(struct store_ev_writer *w, const struct store_ev_sighting *v,
+                                    struct err *e)
+{
+    sqlite3_stmt *s = w->s[W_IND];
+    int64_t id;
+
+    sqlite3_bind_text(s, 1, v->type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, v->value.p, (int)v->value.len, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, v->first_seen);
+    sqlite3_bind_int64(s, 4, v->last_seen);
+    if (sqlite3_step(s) != SQLITE_ROW) {
+        enum err_code rc = store_fail(w->st, "write indicator", e);
+        sqlite3_reset(s);
+        return rc;
+    }
+    id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    s = w->s[W_SIGHT];
+    sqlite3_bind_int64(s, 1, id);
+    sqlite3_bind_int64(s, 2, w->sensor);
+    sqlite3_bind_text(s, 3, v->kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 4, v->day);
+    sqlite3_bind_int64(s, 5, v->first_seen);
+    sqlite3_bind_int64(s, 6, v->last_seen);
+    sqlite3_bind_int64(s, 7, (int64_t)v->count);
+    return step(w, s, "write sighting", e);
 }
 
 /* ---- evidence of hosts ------------------------------------------------------------- */
