@@ -40,11 +40,25 @@ struct rec_hdr {
     uint8_t type;
 };
 
+/* Hit lines are assembled here and written with one fwrite each (a longer one in parts). */
+#define OUT_CAP (6 * 4096 + 4096)
+
 struct run {
     const struct args *a;
     const char *file;
     uint64_t bad_shown;
     int rc;
+    /* caches of what repeats from hit to hit: the file as a JSON string, the last time
+     * field and its rendering, the last score and its rendering */
+    char file_json[6 * 4096 + 2];
+    size_t file_json_len;
+    char time_raw[64], time_out[96];
+    size_t time_raw_len;
+    bool have_time;
+    double score;
+    char score_out[48];
+    bool have_score;
+    char out[OUT_CAP];
 };
 
 static int parse_args(int argc, char **argv, struct args *a)
@@ -202,21 +216,71 @@ static enum err_code build(const struct inds *in, struct match_snap **out, struc
 
 /* ---- output ----------------------------------------------------------------------- */
 
-/* JSON string: escapes quotes, backslashes, control and non-ASCII bytes (as \u00XX). */
-static void json_str(FILE *f, const char *s, size_t n)
+/* Writes out[0..o) when need more bytes would not fit after o; returns where to go on. */
+static char *room(struct run *r, char *o, size_t need)
 {
-    putc('"', f);
+    if ((size_t)(o - r->out) + need > sizeof(r->out)) {
+        (void)fwrite(r->out, 1, (size_t)(o - r->out), stdout); /* checked at the final flush */
+        o = r->out;
+    }
+    return o;
+}
+
+/* JSON string body at o: escapes quotes, backslashes, control and non-ASCII bytes (as
+ * \u00XX); o has room for 6n bytes. Returns the end. */
+static char *json_esc(char *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
 
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20 || c >= 0x7f)
-            fprintf(f, "\\u%04x", c);
-        else
-            putc(c, f);
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+            *o++ = (char)c;
+        } else if (c == '"' || c == '\\') {
+            *o++ = '\\';
+            *o++ = (char)c;
+        } else {
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
+        }
     }
-    putc('"', f);
+    return o;
+}
+
+/* A JSON string of any length at o (written out in parts when needed); leaves room for
+ * 256 more bytes. */
+static char *json_str(struct run *r, char *o, const char *s, size_t n)
+{
+    o = room(r, o, 1);
+    *o++ = '"';
+    while (n > 0) {
+        size_t k = n < 4096 ? n : 4096;
+
+        o = json_esc(room(r, o, 6 * k), s, k);
+        s += k;
+        n -= k;
+    }
+    o = room(r, o, 1);
+    *o++ = '"';
+    return room(r, o, 256);
+}
+
+/* log_escape() of data[0..n) at o, at most cap - 1 bytes; returns the end. */
+static char *esc(char *o, const char *data, size_t n, size_t cap)
+{
+    (void)log_escape((const uint8_t *)data, n, o, cap);
+    return o + strlen(o);
+}
+
+static char *put(char *o, const char *s)
+{
+    size_t n = strlen(s);
+
+    memcpy(o, s, n);
+    return o + n;
 }
 
 /* Unix seconds (with an optional fraction) become RFC 3339; other times stay as is. */
@@ -234,37 +298,117 @@ static void render_time(const char *t, size_t n, char *out, size_t cap)
     (void)log_escape((const uint8_t *)t, n, out, cap);
 }
 
+/* The rendered time of ev, from the cache when the field repeats. */
+static const char *hit_time(struct run *r, const struct match_event *ev)
+{
+    if (ev->time_len < sizeof(r->time_raw) && r->have_time && ev->time_len == r->time_raw_len &&
+        memcmp(ev->time, r->time_raw, ev->time_len) == 0)
+        return r->time_out;
+    render_time(ev->time, ev->time_len, r->time_out, sizeof(r->time_out));
+    r->have_time = ev->time_len < sizeof(r->time_raw);
+    if (r->have_time) {
+        memcpy(r->time_raw, ev->time, ev->time_len);
+        r->time_raw_len = ev->time_len;
+    }
+    return r->time_out;
+}
+
+/* The score as printed (fmt "%.1f" or "%.4g"), from the cache when it repeats. */
+static const char *hit_score(struct run *r, double score, bool json)
+{
+    if (!r->have_score || score != r->score) {
+        (void)snprintf(r->score_out, sizeof(r->score_out), json ? "%.4g" : "%.1f", score);
+        r->score = score;
+        r->have_score = true;
+    }
+    return r->score_out;
+}
+
+static char *put_u64(char *o, uint64_t v)
+{
+    char tmp[24];
+    size_t n = 0;
+
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n > 0)
+        *o++ = tmp[--n];
+    return o;
+}
+
+static char *put_i64(char *o, int64_t v)
+{
+    if (v < 0) {
+        *o++ = '-';
+        return put_u64(o, 0 - (uint64_t)v);
+    }
+    return put_u64(o, (uint64_t)v);
+}
+
+/* TIME CLIENT QUERY TYPE INDICATOR SCORE, untrusted bytes escaped (at most 96, 1100
+ * and 1100 bytes of client, query and indicator, as before). */
+static char *text_hit(struct run *r, const struct match_event *ev)
+{
+    const char *tm = hit_time(r, ev);
+    char *o = r->out;
+
+    o = put(o, tm[0] ? tm : "-");
+    *o++ = ' ';
+    if (ev->client_len > 0)
+        o = esc(o, ev->client, ev->client_len, 96);
+    else
+        *o++ = '-';
+    *o++ = ' ';
+    o = esc(o, ev->query, ev->query_len, 1100);
+    *o++ = ' ';
+    o = put(o, ioc_type_name(ev->hit.type));
+    *o++ = ' ';
+    o = esc(o, ev->hit.value, ev->hit.len, 1100);
+    *o++ = ' ';
+    o = put(o, hit_score(r, ev->hit.score, false));
+    *o++ = '\n';
+    return o;
+}
+
+static char *json_hit(struct run *r, const struct match_event *ev)
+{
+    const char *tm = hit_time(r, ev);
+    char *o = r->out;
+
+    o = put(o, "{\"file\":");
+    memcpy(o, r->file_json, r->file_json_len);
+    o = room(r, o + r->file_json_len, 256);
+    o = put(o, ",\"line\":");
+    o = put_u64(o, ev->line);
+    o = put(o, ",\"time\":");
+    o = json_str(r, o, tm, strlen(tm));
+    o = put(o, ",\"client\":");
+    o = json_str(r, o, ev->client, ev->client_len);
+    o = put(o, ",\"query\":");
+    o = json_str(r, o, ev->query, ev->query_len);
+    o = put(o, ",\"indicator\":");
+    o = json_str(r, o, ev->hit.value, ev->hit.len);
+    o = put(o, ",\"type\":\"");
+    o = put(o, ioc_type_name(ev->hit.type));
+    o = put(o, "\",\"id\":");
+    o = put_i64(o, ev->hit.id);
+    o = put(o, ",\"score\":");
+    o = put(o, hit_score(r, ev->hit.score, true));
+    o = put(o, "}\n");
+    return o;
+}
+
+/* One hit: one line, assembled in r->out and written at once. */
 static bool on_hit(void *arg, const struct match_event *ev)
 {
     struct run *r = arg;
-    char tm[96], cl[96], q[1100], v[1100];
-    FILE *f = stdout;
+    char *o;
 
     if (r->a->quiet)
         return true;
-    render_time(ev->time, ev->time_len, tm, sizeof(tm));
-    if (!r->a->json) {
-        fprintf(
-            f, "%s %s %s %s %s %.1f\n", tm[0] ? tm : "-",
-            ev->client_len ? log_escape((const uint8_t *)ev->client, ev->client_len, cl, sizeof(cl))
-                           : "-",
-            log_escape((const uint8_t *)ev->query, ev->query_len, q, sizeof(q)),
-            ioc_type_name(ev->hit.type),
-            log_escape((const uint8_t *)ev->hit.value, ev->hit.len, v, sizeof(v)), ev->hit.score);
-        return true;
-    }
-    fputs("{\"file\":", f);
-    json_str(f, r->file, strlen(r->file));
-    fprintf(f, ",\"line\":%llu,\"time\":", (unsigned long long)ev->line);
-    json_str(f, tm, strlen(tm));
-    fputs(",\"client\":", f);
-    json_str(f, ev->client, ev->client_len);
-    fputs(",\"query\":", f);
-    json_str(f, ev->query, ev->query_len);
-    fputs(",\"indicator\":", f);
-    json_str(f, ev->hit.value, ev->hit.len);
-    fprintf(f, ",\"type\":\"%s\",\"id\":%lld,\"score\":%.4g}\n", ioc_type_name(ev->hit.type),
-            (long long)ev->hit.id, ev->hit.score);
+    o = r->a->json ? json_hit(r, ev) : text_hit(r, ev);
+    (void)fwrite(r->out, 1, (size_t)(o - r->out), stdout); /* checked at the final flush */
     return true;
 }
 
@@ -352,12 +496,18 @@ static int scan_file(struct run *r, const struct match_snap *s, const char *path
     }
     r->file = path;
     r->bad_shown = 0;
+    r->file_json[0] = '"';
+    r->file_json_len = strlen(path) <= 4096
+                           ? (size_t)(json_esc(r->file_json + 1, path, strlen(path)) - r->file_json)
+                           : (size_t)(json_esc(r->file_json + 1, "(long name)", 11) - r->file_json);
+    r->file_json[r->file_json_len++] = '"';
     if (match_scan(s, f, data, len, on_hit, on_bad, r, &c, &e) != ERR_OK) {
         (void)munmap((void *)data, len);
         return cli_fail("match", e.code, e.msg);
     }
     if (len > 0)
         (void)munmap((void *)data, len);
+    (void)fflush(stdout); /* writing the hits counts as matching time; errors: final flush */
     secs[0] += time_mono() - t0;
     secs[1] += cpu_now() - c0;
     if (c.malformed > 0)
@@ -404,7 +554,7 @@ static int print_summary(const struct args *a, cJSON *o)
             printf("%s: %.15g\n", it->string, it->valuedouble);
     }
     cJSON_Delete(o);
-    return fflush(stdout) == 0 ? EX_OK : EX_IOERR;
+    return fflush(stdout) == 0 && !ferror(stdout) ? EX_OK : EX_IOERR;
 }
 
 static int run_logs(const struct args *a, const struct match_snap *s, int n, char **paths,
@@ -439,6 +589,8 @@ static int run_logs(const struct args *a, const struct match_snap *s, int n, cha
     return rc != EX_OK ? rc : prc;
 }
 
+static char out_buf[1 << 20];
+
 int cli_match(int argc, char **argv)
 {
     struct args a;
@@ -450,6 +602,8 @@ int cli_match(int argc, char **argv)
 
     if (rc != EX_OK)
         return rc < 0 ? EX_OK : rc;
+    if (!isatty(STDOUT_FILENO)) /* hits to a file or pipe: fewer, larger writes */
+        (void)setvbuf(stdout, out_buf, _IOFBF, sizeof(out_buf));
     buf_init(&in.b, (size_t)16 << 30);
     t0 = time_mono();
     if (a.indicators != NULL)

@@ -56,8 +56,9 @@ struct match_snap {
     char *arena;
     size_t arena_len;
     struct match_tab dom;   /* domains, keyed by match_dom_key of the whole name */
-    uint64_t *filt;         /* one bit per domain key, >= 8 bits per domain: most suffixes */
-    uint64_t fmask;         /* of a query miss here and never touch the table */
+    uint64_t *filt;         /* blocked Bloom filter of the domain keys: two bits in one */
+    uint64_t fwmask;        /* word per key, >= 8 bits per domain; most suffixes of a */
+                            /* query that misses fail it and never touch the table */
     struct match_tab exact; /* URLs (without scheme) and hashes, keyed by match_str_key */
     struct match_pfx *pfx;
     size_t npfx;
@@ -76,8 +77,9 @@ static inline uint64_t match_rd64(const void *p)
     return v;
 }
 
-/* Hash of one label p[0..n): p must be readable for n rounded up to 8 bytes. */
-static inline uint64_t match_label_hash(const uint8_t *p, size_t n)
+/* Hash of one label p[0..n): p must be readable for n rounded up to 8 bytes. Always
+ * inlined: it is called per label in the scan's lanes. */
+static inline __attribute__((always_inline)) uint64_t match_label_hash(const uint8_t *p, size_t n)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
 
@@ -90,30 +92,42 @@ static inline uint64_t match_label_hash(const uint8_t *p, size_t n)
     return h * 0xc4ceb9fe1a85ec53ULL;
 }
 
-/* Chains the suffix hash one label to the left: H(label.suffix) from H(suffix). */
+/* Chains the suffix hash one label to the left: H(label.suffix) from H(suffix) and the
+ * label's own (multiplied) hash. A rotate and an xor only, so the chain from label to
+ * label is two cycles long; the mixing is done by match_dom_key, off the chain. */
 static inline uint64_t match_dom_chain(uint64_t h, uint64_t label)
 {
-    h = (h ^ label) * 0x9fb21c651e98df25ULL;
-    return h ^ (h >> 29);
+    return (h << 23 | h >> 41) ^ label;
 }
 
-/* Table key of a suffix chain value: well mixed in all 64 bits. */
+/* Table key of a suffix chain value: one more multiply, high half folded into the low
+ * one, so that the bucket (low bits), the filter (bits 24..40, 52..63) and the
+ * fingerprint (high half) all depend on every byte of the suffix. */
 static inline uint64_t match_dom_key(uint64_t chain)
 {
-    return hash_u64(chain);
+    uint64_t k = chain * 0xd6e8feb86659fd93ULL;
+
+    return k ^ (k >> 32);
+}
+
+/* The filter word of key and the two bits it sets there (bits 24.. pick the word,
+ * bits 52..63 the bits; the table uses the low bits for the bucket). */
+static inline uint64_t match_filt_word(const struct match_snap *sn, uint64_t key)
+{
+    return (key >> 24) & sn->fwmask;
+}
+
+static inline uint64_t match_filt_bits(uint64_t key)
+{
+    return (1ULL << ((key >> 52) & 63)) | (1ULL << (key >> 58));
 }
 
 /* May key be in the domain table? (false: certainly not) */
 static inline bool match_filt_has(const struct match_snap *sn, uint64_t key)
 {
-    uint64_t bit = ((key >> 40) | (key << 24)) & sn->fmask;
+    uint64_t bits = match_filt_bits(key);
 
-    return (sn->filt[bit >> 6] >> (bit & 63)) & 1;
-}
-
-static inline void match_filt_prefetch(const struct match_snap *sn, uint64_t key)
-{
-    __builtin_prefetch(&sn->filt[(((key >> 40) | (key << 24)) & sn->fmask) >> 6]);
+    return (sn->filt[match_filt_word(sn, key)] & bits) == bits;
 }
 
 /* Key of an exact-match string of type t (URL expression, hash). */

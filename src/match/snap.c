@@ -468,7 +468,7 @@ static enum err_code shrink_exact(struct match_snap *s, struct err *e)
     return ERR_OK;
 }
 
-/* Sets the filter bit of every domain: at least 8 bits per domain, a power of two. */
+/* Sets the filter bits of every domain: at least 8 bits per domain, a power of two. */
 static enum err_code build_filter(struct match_snap *s, struct err *e)
 {
     uint64_t bits = 512;
@@ -479,12 +479,12 @@ static enum err_code build_filter(struct match_snap *s, struct err *e)
     if (s->filt == NULL)
         return err_set(e, ERR_NOMEM, "match: cannot allocate the domain filter");
     memset(s->filt, 0, bits / 8);
-    s->fmask = bits - 1;
+    s->fwmask = bits / 64 - 1;
     for (size_t i = 0; i < s->nent; i++)
         if (s->ent[i].type == IOC_DOMAIN) {
-            uint64_t key = entry_key(s, i), bit = ((key >> 40) | (key << 24)) & s->fmask;
+            uint64_t key = entry_key(s, i);
 
-            s->filt[bit >> 6] |= 1ULL << (bit & 63);
+            s->filt[match_filt_word(s, key)] |= match_filt_bits(key);
         }
     return ERR_OK;
 }
@@ -539,15 +539,23 @@ enum err_code match_builder_finish(struct match_builder *b, struct match_snap **
     enum err_code rc;
 
     *out = NULL;
-    if (s->nent > 0 && s->nent < b->ent_cap) {
-        struct match_entry *p = mem_realloc(s->ent, s->nent * sizeof(*p));
+    if (s->nent > 0) { /* exact size, huge-page advised: hits read them at random */
+        struct match_entry *p = mem_alloc_table(s->nent * sizeof(*p));
 
-        s->ent = p != NULL ? p : s->ent; /* a failed shrink keeps the larger block */
+        if (p != NULL) { /* a failed copy keeps the larger block */
+            memcpy(p, s->ent, s->nent * sizeof(*p));
+            mem_free(s->ent);
+            s->ent = p;
+        }
     }
-    if (s->arena_len > 0 && s->arena_len < b->arena_cap) {
-        char *p = mem_realloc(s->arena, s->arena_len);
+    if (s->arena_len > 0) {
+        char *p = mem_alloc_table(s->arena_len);
 
-        s->arena = p != NULL ? p : s->arena;
+        if (p != NULL) {
+            memcpy(p, s->arena, s->arena_len);
+            mem_free(s->arena);
+            s->arena = p;
+        }
     }
     rc = build_prefixes(s, e);
     if (rc == ERR_OK)
@@ -560,7 +568,7 @@ enum err_code match_builder_finish(struct match_builder *b, struct match_snap **
     }
     s->bytes = sizeof(*s) + s->nent * sizeof(*s->ent) + s->arena_len +
                (s->dom.mask + 1 + s->exact.mask + 1) * sizeof(uint64_t) +
-               s->npfx * sizeof(*s->pfx) + (s->fmask + 1) / 8;
+               s->npfx * sizeof(*s->pfx) + (s->fwmask + 1) * sizeof(uint64_t);
     atomic_init(&s->refs, 1);
     b->s = NULL;
     match_builder_free(b);

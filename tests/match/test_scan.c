@@ -1,6 +1,9 @@
 /* test_scan.c - unit tests of log matching: each format's fields and hits, malformed
  * and skipped lines with their line numbers, format detection, batching across many
- * lines, stopping early, and files without a final newline. */
+ * lines, stopping early, and files without a final newline. The plain and Unbound fast
+ * lanes: their edge cases (case, trailing dots, empty labels, 31/32/63/64-byte names,
+ * odd bytes and spacing, other classes) with exact results, and a generated mixed log
+ * whose whole scan must equal scanning each line on its own (the general path). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -323,14 +326,211 @@ static void test_format_names(void **state)
     assert_false(match_format_parse("bind", &f));
 }
 
+#define BAD_NAME                                                                                   \
+    "query is not a domain name (empty or over-long name or label, space or control byte)"
+
+/* Every line followed by a long trailer, so all of them are in reach of the lane. */
+static void test_plain_lane(void **state)
+{
+    char a50[51], a51[52], a64[65], log[2048];
+    struct got g;
+    struct match_counts c;
+
+    (void)state;
+    memset(a50, 'a', 50), a50[50] = '\0';
+    memset(a51, 'a', 51), a51[51] = '\0';
+    memset(a64, 'a', 64), a64[64] = '\0';
+    (void)snprintf(log, sizeof(log),
+                   "WWW.EVIL.EXAMPLE\nwww.evil.example.\nevil.example..\n.evil.example\n"
+                   "x.evil.example1\na.c2.bad.test\nabcdefghijklmnopq.evil.example\n"
+                   "abcdefghijklmnopqr.evil.example\nabcdefghijklmnopqrs.evil.example\n"
+                   "%s.evil.example\n%s.evil.example\n%s.evil.example\nevil.example\r\n"
+                   "\tevil.example\n#evil.example\nhttp://phish.example/login/x\n"
+                   "203.0.113.66\nevil.example:80\nnotevil.example\n\xc3\xa9vil.example\n\n.\n"
+                   "a..b\nevil.example\nc2.bad.test.\n# %070d\n",
+                   a50, a51, a64, 0);
+    c = run(MATCH_FMT_PLAIN, log, &g);
+    counts_are(c, 26, 18, 14, 5, 2);
+    assert_string_equal(g.hits,
+                        "1|||www.evil.example|evil.example\n"
+                        "2|||www.evil.example|evil.example\n"
+                        "6|||a.c2.bad.test|c2.bad.test\n"
+                        "7|||abcdefghijklmnopq.evil.example|evil.example\n"
+                        "8|||abcdefghijklmnopqr.evil.example|evil.example\n"
+                        "9|||abcdefghijklmnopqrs.evil.example|evil.example\n"
+                        "10|||aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.evil.example"
+                        "|evil.example\n"
+                        "11|||aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.evil.example"
+                        "|evil.example\n"
+                        "13|||evil.example|evil.example\n"
+                        "14|||evil.example|evil.example\n"
+                        "16|||http://phish.example/login/x|phish.example/login/\n"
+                        "17|||203.0.113.66|203.0.113.66\n"
+                        "24|||evil.example|evil.example\n"
+                        "25|||c2.bad.test|c2.bad.test\n");
+    assert_string_equal(g.bad,
+                        "3:" BAD_NAME "\n4:" BAD_NAME "\n12:" BAD_NAME
+                        "\n18:query is not a domain name, URL or address\n23:" BAD_NAME "\n");
+}
+
+static void test_unbound_lane(void **state)
+{
+    char a60[61], log[4096];
+    struct got g;
+    struct match_counts c;
+    const char *h = "unbound[123:0] info: 192.0.2.1";
+
+    (void)state;
+    memset(a60, 'a', 60), a60[60] = '\0';
+    (void)snprintf(log, sizeof(log),
+                   "[1700000000] %s WWW.EVIL.EXAMPLE. A IN\n"
+                   "[1700000001] %s www.evil.example A IN\n"
+                   "[1700000002] %s evil.example.. A IN\n"
+                   "[1700000003] %s c2.bad.test. TXT CH\n"
+                   "[1700000004] %s c2.bad.test. A XN\n"
+                   "[1700000005] unbound[123:0] info:  192.0.2.1 c2.bad.test. A IN\n"
+                   "[1700000006] %s\tc2.bad.test. A IN\n"
+                   "[1700000007] %s c2.bad.test. A IN\r\n"
+                   "[1700000008] %s c2.bad.test. A IN extra\n"
+                   "[1700000009] unbound[123:0] info: host.example c2.bad.test. A IN\n"
+                   "[1700000010]%s c2.bad.test. A IN\n"
+                   "[1700000011] unbound info: 192.0.2.1 c2.bad.test. A IN\n"
+                   "[1700000012] %s %s.c2.bad.test. A IN\n"
+                   "[1700000013] unbound[123:0] info: 2001:DB8::1 x.c2.bad.test. AAAA IN\n"
+                   "[1700000014] %s a:b.evil.example. A IN\n"
+                   "[1700000015] %s . NS IN\n"
+                   "[] %s evil.example. A IN\n"
+                   "[1700000017] %s evil.example1. A IN\n"
+                   "[1700000018] %s notevil.example. A IN\n"
+                   "[1700000019] unbound[123:1] notice: %0100d\n",
+                   h, h, h, h, h, h, h, h, h, h, a60, h, h, h, h, h, 0);
+    c = run(MATCH_FMT_UNBOUND, log, &g);
+    counts_are(c, 20, 13, 10, 3, 4);
+    assert_string_equal(g.hits,
+                        "1|1700000000|192.0.2.1|www.evil.example|evil.example\n"
+                        "2|1700000001|192.0.2.1|www.evil.example|evil.example\n"
+                        "4|1700000003|192.0.2.1|c2.bad.test|c2.bad.test\n"
+                        "6|1700000005|192.0.2.1|c2.bad.test|c2.bad.test\n"
+                        "7|1700000006|192.0.2.1|c2.bad.test|c2.bad.test\n"
+                        "8|1700000007|192.0.2.1|c2.bad.test|c2.bad.test\n"
+                        "11|1700000010|192.0.2.1|c2.bad.test|c2.bad.test\n"
+                        "13|1700000012|192.0.2.1|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                        "aaaaaaaaaaaaaaaaa.c2.bad.test|c2.bad.test\n"
+                        "14|1700000013|2001:DB8::1|x.c2.bad.test|c2.bad.test\n"
+                        "15|1700000014|192.0.2.1|a:b.evil.example|evil.example\n");
+    assert_string_equal(g.bad, "3:" BAD_NAME "\n12:no program[pid:thread] after the time\n"
+                               "17:time is not [unix seconds]\n");
+}
+
+/* Hits as a running hash of (line, id) and a count. */
+struct sum {
+    uint64_t n, h, base;
+};
+
+static bool sum_hit(void *arg, const struct match_event *ev)
+{
+    struct sum *s = arg;
+
+    s->n++;
+    s->h = (s->h ^ (s->base + ev->line)) * 0x100000001b3ULL;
+    s->h = (s->h ^ (uint64_t)ev->hit.id) * 0x100000001b3ULL;
+    return true;
+}
+
+/* A log of n lines drawn from pieces (names in every case, bad ones, odd spacing). */
+static size_t mixed_log(enum match_format f, char *out, size_t cap, int n)
+{
+    static const char *const names[] = {
+        "evil.example",
+        "www.evil.example.",
+        "A.B.C2.BAD.TEST",
+        "c2.bad.test..",
+        "x..evil.example",
+        "notevil.example",
+        "a-b.example.org",
+        "1.2.3.4",
+        "evil.example1",
+        ".",
+        "q.w.e.r.t.y.u.evil.example",
+        "abcdefghijklmnopqrstuvwxyz0123456789.evil.example",
+        "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz.c2.bad.test",
+        "evil.example/x",
+        "#c",
+        "",
+    };
+    static const char *const tails[] = {" A IN",   " AAAA IN", " A CH",
+                                        " A IN x", "\tA IN",   " A IN\r"};
+    uint64_t x = 88172645463325252ULL;
+    size_t o = 0;
+
+    for (int i = 0; i < n && o + 512 < cap; i++) {
+        const char *nm;
+
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        nm = names[x % (sizeof(names) / sizeof(names[0]))];
+        if (f == MATCH_FMT_PLAIN)
+            o += (size_t)snprintf(out + o, cap - o, "%s%s\n", (x >> 20) % 9 == 0 ? " " : "", nm);
+        else
+            o += (size_t)snprintf(
+                out + o, cap - o, "[17000%05d] unbound[1:0] info: 10.0.0.%d %s%s\n", i,
+                (int)(x >> 32) % 300, nm, (x >> 40) % 5 ? " A IN" : tails[(x >> 44) % 6]);
+    }
+    return o;
+}
+
+static void same_line_by_line(enum match_format f)
+{
+    static char log[400000];
+    size_t len = mixed_log(f, log, sizeof(log), 5000);
+    struct match_counts whole = {0}, each = {0};
+    struct sum a = {0, 0, 0}, b = {0, 0, 0};
+    const char *p = log, *end = log + len;
+    struct err e;
+
+    assert_int_equal(match_scan(snap, f, (const uint8_t *)log, len, sum_hit, NULL, &a, &whole, &e),
+                     ERR_OK);
+    while (p < end) { /* without its newline: the lanes never take a line */
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+        assert_int_equal(
+            match_scan(snap, f, (const uint8_t *)p, (size_t)(nl - p), sum_hit, NULL, &b, &each, &e),
+            ERR_OK);
+        b.base++;
+        p = nl + 1;
+    }
+    assert_int_equal(whole.lines, 5000);
+    assert_true(whole.hits > 500 && whole.malformed > 100 && whole.skipped > 0);
+    assert_int_equal(whole.queries, each.queries);
+    assert_int_equal(whole.hits, each.hits);
+    assert_int_equal(whole.malformed, each.malformed);
+    assert_int_equal(whole.skipped, each.skipped);
+    assert_int_equal(a.n, b.n);
+    assert_true(a.h == b.h);
+}
+
+static void test_lanes_equal_general_path(void **state)
+{
+    (void)state;
+    same_line_by_line(MATCH_FMT_PLAIN);
+    same_line_by_line(MATCH_FMT_UNBOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain),      cmocka_unit_test(test_bind),
-        cmocka_unit_test(test_unbound),    cmocka_unit_test(test_zeek),
-        cmocka_unit_test(test_squid),      cmocka_unit_test(test_batches_keep_order),
-        cmocka_unit_test(test_stop_early), cmocka_unit_test(test_scan_out_of_memory),
-        cmocka_unit_test(test_detect),     cmocka_unit_test(test_format_names),
+        cmocka_unit_test(test_plain),
+        cmocka_unit_test(test_bind),
+        cmocka_unit_test(test_unbound),
+        cmocka_unit_test(test_zeek),
+        cmocka_unit_test(test_squid),
+        cmocka_unit_test(test_batches_keep_order),
+        cmocka_unit_test(test_stop_early),
+        cmocka_unit_test(test_scan_out_of_memory),
+        cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_format_names),
+        cmocka_unit_test(test_plain_lane),
+        cmocka_unit_test(test_unbound_lane),
+        cmocka_unit_test(test_lanes_equal_general_path),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
