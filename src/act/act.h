@@ -1,8 +1,9 @@
 /* act.h - delivery of the block list as a DNS Response Policy Zone
- * (draft-vixie-dnsop-dns-rpz): zone building from an in-memory entry list, deltas
- * between versions, RFC 1035 zone files, and a primary server answering SOA, AXFR and
- * IXFR (RFC 1995) over TCP and UDP with optional TSIG (RFC 8945, HMAC-SHA256) and
- * sending NOTIFY (RFC 1996). Does not depend on the store.
+ * (draft-vixie-dnsop-dns-rpz): zone building from an in-memory entry list or from an
+ * entry set whose domains the caller streams in zone order, deltas between versions,
+ * RFC 1035 zone files, and a primary server answering SOA, AXFR and IXFR (RFC 1995)
+ * over TCP and UDP with optional TSIG (RFC 8945, HMAC-SHA256) and sending NOTIFY
+ * (RFC 1996). Does not depend on the store.
  *
  * Entries are strings: canonical domains ("evil.example": lowercase ASCII, no trailing
  * dot) or CIDR prefixes ("192.0.2.0/24", "2001:db8::/32", host bits zero). A domain
@@ -116,6 +117,37 @@ enum err_code act_rpz_delta_from_changes(const struct act_rpz_zone *z, const cha
 enum err_code act_rpz_zone_apply(struct act_rpz_zone *z, const struct act_rpz_delta *d,
                                  uint32_t serial, struct err *e);
 
+/* ---- entry sets too large to sort in memory ------------------------------------------ */
+
+/* For lists of millions of entries that come from an ordered store (docs/rpz.md): the
+ * caller adds every entry once in any order; act_rpz_set_add says which are domains
+ * (*direct true) that the caller then gives again, in zone order, through a pull
+ * function at output time, while it keeps the rest (address prefixes, as rpz-ip names)
+ * itself. Invalid entries are logged ("entry N: reason", N counting from 0 in the order
+ * added) and counted. Zone order: bytes compared as unsigned, a proper prefix first
+ * (SQLite's BINARY collation). Duplicates are dropped and counted; an out-of-order
+ * domain is an ERR_USAGE error. No memory is used per direct entry. */
+struct act_rpz_set;
+/* origin: the zone's name, for the length rule of triggers under it. */
+enum err_code act_rpz_set_new(const char *origin, struct act_rpz_set **out, struct err *e);
+void act_rpz_set_free(struct act_rpz_set *s); /* NULL is a no-op */
+enum err_code act_rpz_set_add(struct act_rpz_set *s, const char *entry, bool *direct,
+                              struct err *e);
+/* The next direct domain in zone order: 1 with *name / *len (valid until the next call),
+ * 0 at the end, -1 on an error (the caller keeps its own error message). */
+typedef int (*act_rpz_next_fn)(void *arg, const char **name, size_t *len);
+/* Writes the zone file of z's SOA and policy with the set's triggers (z's own triggers
+ * are not written): byte-identical to act_rpz_zone_write of a zone loaded with the same
+ * entries. Pulls every direct domain once; the set is then spent. */
+enum err_code act_rpz_set_write(struct act_rpz_set *s, const struct act_rpz_zone *z,
+                                act_rpz_next_fn next, void *arg, FILE *f,
+                                struct act_rpz_counts *counts, struct err *e);
+/* The delta from z's content to the set's, walking both in order (memory: the delta
+ * only). The set is then spent. */
+enum err_code act_rpz_delta_from_set(const struct act_rpz_zone *z, struct act_rpz_set *s,
+                                     act_rpz_next_fn next, void *arg, struct act_rpz_delta **out,
+                                     struct act_rpz_counts *counts, struct err *e);
+
 /* ---- server ---------------------------------------------------------------------- */
 
 struct act_rpz_server_config {
@@ -162,6 +194,13 @@ enum err_code act_rpz_server_publish_changes(struct act_rpz_server *s, const cha
                                              struct act_rpz_counts *counts, uint32_t *serial_out,
                                              struct err *e);
 
+/* Publishes the content of a set (see act_rpz_delta_from_set) as
+ * act_rpz_server_publish does; the set is then spent. */
+enum err_code act_rpz_server_publish_set(struct act_rpz_server *s, struct act_rpz_set *set,
+                                         act_rpz_next_fn next, void *arg,
+                                         struct act_rpz_counts *counts, uint32_t *serial_out,
+                                         struct err *e);
+
 /* ---- firewall and IDS exports (export.c) ----------------------------------------- */
 
 /* One listed indicator to export: its type and canonical value. */
@@ -177,7 +216,7 @@ enum err_code act_export_nft(FILE *f, const char *table, const struct act_item *
 /* Writes a Suricata dataset file of the items of type t: IOC_DOMAIN as a "string"
  * dataset (base64 lines, for dns.query / tls.sni / http.host), IOC_MD5 / IOC_SHA256 as
  * hex lines. */
-enum err_code act_export_suricata(FILE *f, enum ioc_type t, const struct act_item *items,
-                                  size_t n, struct err *e);
+enum err_code act_export_suricata(FILE *f, enum ioc_type t, const struct act_item *items, size_t n,
+                                  struct err *e);
 
 #endif

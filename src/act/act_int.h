@@ -190,6 +190,10 @@ struct act_rpz_delta {
     struct names add, del;
 };
 
+/* The set's content as a fresh name arena (for a first load: no delta is kept). */
+enum err_code rpz_set_names(struct act_rpz_set *s, act_rpz_next_fn next, void *arg,
+                            struct names *out, struct act_rpz_counts *counts, struct err *e);
+
 /* Writes the SOA RR (owner = origin) with the given serial. */
 void rpz_put_soa(struct dns_builder *b, const struct act_rpz_zone *z, uint32_t serial);
 void rpz_put_ns(struct dns_builder *b, const struct act_rpz_zone *z);

@@ -134,8 +134,10 @@ enum err_code names_sort_unique(struct names *a, size_t *dups, struct err *e)
     qsort_r(a->off, a->n, sizeof(uint32_t), cmp_off, a->bytes);
     names_init(&out);
     rc = reserve(&out, a->len, a->n, false, e);
-    if (rc != ERR_OK)
+    if (rc != ERR_OK) {
+        names_fini(&out); /* the arena may have grown before the index failed */
         return rc;
+    }
     for (size_t i = 0; i < a->n; i++) {
         size_t l;
         const char *s = names_at(a, i, &l);

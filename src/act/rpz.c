@@ -6,7 +6,10 @@
  * records on output (evil.example and *.evil.example), a prefix is stored as its rpz-ip
  * name. Records are generated while writing, never stored. Sorting an entry list
  * uses a transient key array (16 bytes an entry) pointing into the caller's strings,
- * plus the rpz-ip names of prefixes, so no per-entry allocation happens. */
+ * plus the rpz-ip names of prefixes, so no per-entry allocation happens. Entry sets
+ * (act_rpz_set_*) take domains back from the caller in zone order and merge them with
+ * their sorted prefixes into a zone file, a delta or a fresh arena, holding nothing per
+ * domain. Zone files go out through one 1 MiB buffer, without per-record formatting. */
 #include "act/act_int.h"
 
 #include <inttypes.h>
@@ -115,38 +118,36 @@ size_t act_rpz_zone_bytes(const struct act_rpz_zone *z)
 
 /* ---- entries to owner names --------------------------------------------------- */
 
-static bool domain_char(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
+/* Bytes of a canonical domain label: lowercase letters, digits, '-', '_'. */
+static const bool domain_chars[256] = {
+    ['a' ... 'z'] = true, ['0' ... '9'] = true, ['-'] = true, ['_'] = true};
 
-/* Validates a canonical domain; returns a reason or NULL. */
+/* Validates a canonical domain; returns a reason or NULL. One pass, a table lookup a
+ * byte: runs once per listed domain of an export. */
 static const char *domain_check(const char *s, size_t n)
 {
-    size_t label = 0;
-    const char *last;
+    size_t label = 0, last = 0;
 
     if (n == 0)
         return "empty";
     if (n > 253)
         return "longer than 253 bytes";
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '.') {
-            if (label == 0)
-                return "empty label";
-            label = 0;
+        if (domain_chars[(uint8_t)s[i]]) {
+            if (++label > 63)
+                return "label longer than 63 bytes";
             continue;
         }
-        if (!domain_char(s[i]))
+        if (s[i] != '.')
             return "not a canonical domain (lowercase letters, digits, '-', '_', '.')";
-        if (++label > 63)
-            return "label longer than 63 bytes";
+        if (label == 0)
+            return "empty label";
+        label = 0;
+        last = i + 1;
     }
     if (label == 0)
         return "trailing dot";
-    last = memrchr(s, '.', n);
-    last = last != NULL ? last + 1 : s;
-    if (strncmp(last, "rpz-", 4) == 0)
+    if (n - last >= 4 && memcmp(s + last, "rpz-", 4) == 0)
         return "ends in a reserved rpz- label";
     return NULL;
 }
@@ -590,26 +591,319 @@ void rpz_put_trigger(struct dns_builder *b, const struct act_rpz_zone *z, const 
     wire_rr_end(b, at);
 }
 
-enum err_code act_rpz_zone_write(const struct act_rpz_zone *z, FILE *f, struct err *e)
+/* ---- entry sets too large to sort in memory ---------------------------------------- */
+
+/* Domains are given twice: once to classify (any order), then again in names order by
+ * the caller's pull function; prefixes are kept here as rpz-ip names and sorted once. */
+struct act_rpz_set {
+    size_t origin_len; /* wire length of the zone origin */
+    size_t idx;        /* entries added so far, for the log */
+    struct names side; /* rpz-ip owner names, sorted by act_rpz_set_seal */
+    struct act_rpz_counts cnt;
+    bool sealed;
+};
+
+enum err_code act_rpz_set_new(const char *origin, struct act_rpz_set **out, struct err *e)
+{
+    uint8_t wire[DNS_NAME_WIRE];
+    size_t len;
+    struct act_rpz_set *s;
+
+    *out = NULL;
+    if (origin == NULL ||
+        (len = wire_name_from_text(origin, strlen(origin), wire, sizeof(wire))) <= 1)
+        return err_set(e, ERR_PARSE, "act: bad origin '%.60s'", origin ? origin : "");
+    s = mem_calloc(1, sizeof(*s));
+    if (s == NULL)
+        return err_set(e, ERR_NOMEM, "act: cannot allocate an entry set");
+    s->origin_len = len;
+    names_init(&s->side);
+    *out = s;
+    return ERR_OK;
+}
+
+void act_rpz_set_free(struct act_rpz_set *s)
+{
+    if (s == NULL)
+        return;
+    names_fini(&s->side);
+    mem_free(s);
+}
+
+static void reject(size_t idx, const char *entry, size_t n, const char *why,
+                   struct act_rpz_counts *cnt)
+{
+    char esc[80];
+
+    log_warn(LOG_ACT, "entry %zu: '%s': %s", idx,
+             log_escape((const uint8_t *)entry, n < 60 ? n : 60, esc, sizeof(esc)), why);
+    cnt->rejected++;
+}
+
+enum err_code act_rpz_set_add(struct act_rpz_set *s, const char *entry, bool *direct, struct err *e)
+{
+    char owner[ACT_NAME_MAX];
+    size_t idx = s->idx++, n = strlen(entry);
+    const char *why;
+    struct err ne;
+
+    *direct = false;
+    if (s->sealed)
+        return err_set(e, ERR_USAGE, "act: entry added to a sealed set");
+    if (looks_like_ip(entry, n)) {
+        size_t l = cidr_owner(entry, owner, sizeof(owner), &ne);
+        if (l == 0) {
+            reject(idx, entry, n, ne.msg + 5, &s->cnt); /* without the "act: " prefix */
+            return ERR_OK;
+        }
+        return names_push(&s->side, owner, l, e);
+    }
+    why = domain_check(entry, n);
+    if (why == NULL && n + 1 + s->origin_len + 2 > DNS_NAME_WIRE)
+        why = "too long under the zone origin";
+    if (why != NULL) {
+        reject(idx, entry, n, why, &s->cnt);
+        return ERR_OK;
+    }
+    *direct = true;
+    return ERR_OK;
+}
+
+/* Sorts the prefixes once all entries are in. */
+static enum err_code set_seal(struct act_rpz_set *s, struct err *e)
+{
+    size_t dups = 0;
+    enum err_code rc = ERR_OK;
+
+    if (!s->sealed && s->side.n > 0)
+        rc = names_sort_unique(&s->side, &dups, e);
+    s->cnt.duplicates += dups;
+    s->sealed = true;
+    return rc;
+}
+
+typedef enum err_code (*emit_fn)(void *arg, const char *name, size_t len, struct err *e);
+
+/* Merges the caller's ordered domains with the sorted prefixes, calling emit for each
+ * distinct owner name in zone order. */
+static enum err_code set_merge(struct act_rpz_set *s, act_rpz_next_fn next, void *arg, emit_fn emit,
+                               void *earg, struct err *e)
+{
+    char prev[ACT_NAME_MAX];
+    size_t prev_len = 0, j = 0, sl = 0, dl = 0;
+    const char *d = NULL, *sn = NULL;
+    bool have_prev = false;
+    enum err_code rc = set_seal(s, e);
+    int more = 1;
+
+    s->cnt.accepted = 0;
+    while (rc == ERR_OK) {
+        if (d == NULL && more > 0 && (more = next(arg, &d, &dl)) < 0)
+            return err_set(e, ERR_IO, "act: reading the entries failed");
+        if (more == 0)
+            d = NULL;
+        sn = j < s->side.n ? names_at(&s->side, j, &sl) : NULL;
+        if (d == NULL && sn == NULL)
+            break;
+        bool take_d = d != NULL && (sn == NULL || names_cmp(d, dl, sn, sl) <= 0);
+        const char *c = take_d ? d : sn;
+        size_t cl = take_d ? dl : sl;
+        if (take_d)
+            d = NULL;
+        else
+            j++;
+        if (cl == 0 || cl >= sizeof(prev))
+            return err_set(e, ERR_PARSE, "act: entry length %zu out of range", cl);
+        if (have_prev) {
+            int o = names_cmp(prev, prev_len, c, cl);
+            if (o == 0) {
+                s->cnt.duplicates++;
+                continue;
+            }
+            if (o > 0)
+                return err_set(e, ERR_USAGE, "act: entries not in zone order at '%.*s'",
+                               (int)(cl < 60 ? cl : 60), c);
+        }
+        memcpy(prev, c, cl);
+        prev_len = cl;
+        have_prev = true;
+        s->cnt.accepted++;
+        rc = emit(earg, c, cl, e);
+    }
+    return rc;
+}
+
+/* Zone file output through one large buffer: no per-record formatting. */
+struct zout {
+    FILE *f;
+    char *buf;
+    size_t len, cap;
+    char tail[ACT_NAME_MAX + 16]; /* " IN CNAME target\n" */
+    size_t tail_len;
+    bool failed;
+};
+
+static void zout_flush(struct zout *o)
+{
+    if (o->len > 0 && fwrite(o->buf, 1, o->len, o->f) != o->len)
+        o->failed = true;
+    o->len = 0;
+}
+
+static enum err_code zout_record(void *arg, const char *name, size_t len, struct err *e)
+{
+    struct zout *o = arg;
+    bool ip = names_is_ip(name, len);
+    size_t need = 2 * (len + o->tail_len) + 2;
+
+    (void)e;
+    if (o->len + need > o->cap)
+        zout_flush(o);
+    memcpy(o->buf + o->len, name, len);
+    memcpy(o->buf + o->len + len, o->tail, o->tail_len);
+    o->len += len + o->tail_len;
+    if (!ip) {
+        o->buf[o->len] = '*';
+        o->buf[o->len + 1] = '.';
+        memcpy(o->buf + o->len + 2, name, len);
+        memcpy(o->buf + o->len + 2 + len, o->tail, o->tail_len);
+        o->len += 2 + len + o->tail_len;
+    }
+    return ERR_OK;
+}
+
+static enum err_code zout_open(struct zout *o, const struct act_rpz_zone *z, FILE *f, struct err *e)
 {
     char mname[ACT_NAME_MAX], rname[ACT_NAME_MAX], ns[ACT_NAME_MAX], target[ACT_NAME_MAX];
 
+    memset(o, 0, sizeof(*o));
+    o->f = f;
+    o->cap = 1u << 20;
+    o->buf = mem_alloc(o->cap);
+    if (o->buf == NULL)
+        return err_set(e, ERR_NOMEM, "act: cannot allocate the output buffer");
     wire_name_to_text(z->mname, mname, sizeof(mname));
     wire_name_to_text(z->rname, rname, sizeof(rname));
     wire_name_to_text(z->ns, ns, sizeof(ns));
     wire_name_to_text(z->target, target, sizeof(target));
+    o->tail_len = (size_t)snprintf(o->tail, sizeof(o->tail), " IN CNAME %s\n", target);
     (void)fprintf(f, "$ORIGIN %s\n$TTL %" PRIu32 "\n", z->origin_text, z->ttl);
     (void)fprintf(f, "@ IN SOA %s %s %" PRIu32 " %d %d %d %d\n", mname, rname, z->serial,
                   ACT_SOA_REFRESH, ACT_SOA_RETRY, ACT_SOA_EXPIRE, ACT_SOA_MINIMUM);
     (void)fprintf(f, "@ IN NS %s\n", ns);
-    for (size_t i = 0; i < z->names.n; i++) {
+    return ERR_OK;
+}
+
+static enum err_code zout_close(struct zout *o, enum err_code rc, struct err *e)
+{
+    zout_flush(o);
+    mem_free(o->buf);
+    if (rc != ERR_OK)
+        return rc;
+    if (o->failed || fflush(o->f) != 0 || ferror(o->f))
+        return err_sys(e, ERR_IO, "act: writing zone file");
+    return ERR_OK;
+}
+
+enum err_code act_rpz_zone_write(const struct act_rpz_zone *z, FILE *f, struct err *e)
+{
+    struct zout o;
+    enum err_code rc = zout_open(&o, z, f, e);
+
+    for (size_t i = 0; rc == ERR_OK && i < z->names.n; i++) {
         size_t l;
         const char *s = names_at(&z->names, i, &l);
-        (void)fprintf(f, "%.*s IN CNAME %s\n", (int)l, s, target);
-        if (!names_is_ip(s, l))
-            (void)fprintf(f, "*.%.*s IN CNAME %s\n", (int)l, s, target);
+        rc = zout_record(&o, s, l, e);
     }
-    if (fflush(f) != 0 || ferror(f))
-        return err_sys(e, ERR_IO, "act: writing zone file");
+    return o.buf != NULL ? zout_close(&o, rc, e) : rc;
+}
+
+enum err_code act_rpz_set_write(struct act_rpz_set *s, const struct act_rpz_zone *z,
+                                act_rpz_next_fn next, void *arg, FILE *f,
+                                struct act_rpz_counts *counts, struct err *e)
+{
+    struct zout o;
+    enum err_code rc = zout_open(&o, z, f, e);
+
+    if (rc != ERR_OK)
+        return rc;
+    rc = zout_close(&o, set_merge(s, next, arg, zout_record, &o, e), e);
+    if (rc == ERR_OK && counts != NULL)
+        *counts = s->cnt;
+    return rc;
+}
+
+/* The delta between a zone's names and the merged entries, walked together. */
+struct set_diff {
+    const struct names *cur;
+    size_t i;
+    struct act_rpz_delta *d;
+};
+
+static enum err_code diff_emit(void *arg, const char *name, size_t len, struct err *e)
+{
+    struct set_diff *sd = arg;
+    enum err_code rc = ERR_OK;
+
+    while (rc == ERR_OK && sd->i < sd->cur->n) {
+        size_t l;
+        const char *c = names_at(sd->cur, sd->i, &l);
+        int o = names_cmp(c, l, name, len);
+        if (o > 0)
+            break;
+        sd->i++;
+        if (o == 0)
+            return ERR_OK;
+        rc = names_push(&sd->d->del, c, l, e);
+    }
+    return rc == ERR_OK ? names_push(&sd->d->add, name, len, e) : rc;
+}
+
+enum err_code act_rpz_delta_from_set(const struct act_rpz_zone *z, struct act_rpz_set *s,
+                                     act_rpz_next_fn next, void *arg, struct act_rpz_delta **out,
+                                     struct act_rpz_counts *counts, struct err *e)
+{
+    struct set_diff sd = {.cur = &z->names};
+    enum err_code rc;
+
+    *out = NULL;
+    sd.d = delta_alloc(e);
+    if (sd.d == NULL)
+        return ERR_NOMEM;
+    rc = set_merge(s, next, arg, diff_emit, &sd, e);
+    while (rc == ERR_OK && sd.i < z->names.n) {
+        size_t l;
+        const char *c = names_at(&z->names, sd.i++, &l);
+        rc = names_push(&sd.d->del, c, l, e);
+    }
+    if (rc != ERR_OK) {
+        act_rpz_delta_free(sd.d);
+        return rc;
+    }
+    if (counts != NULL)
+        *counts = s->cnt;
+    *out = sd.d;
+    return ERR_OK;
+}
+
+static enum err_code names_emit(void *arg, const char *name, size_t len, struct err *e)
+{
+    return names_push(arg, name, len, e);
+}
+
+enum err_code rpz_set_names(struct act_rpz_set *s, act_rpz_next_fn next, void *arg,
+                            struct names *out, struct act_rpz_counts *counts, struct err *e)
+{
+    enum err_code rc;
+
+    names_init(out);
+    rc = set_merge(s, next, arg, names_emit, out, e);
+    if (rc != ERR_OK) {
+        names_fini(out);
+        return rc;
+    }
+    names_shrink(out);
+    if (counts != NULL)
+        *counts = s->cnt;
     return ERR_OK;
 }

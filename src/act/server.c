@@ -652,6 +652,18 @@ void act_rpz_server_free(struct act_rpz_server *s)
 
 /* ---- publishing -------------------------------------------------------------------- */
 
+/* Queues a NOTIFY to every target (under the lock). */
+static void notify_all(struct act_rpz_server *s)
+{
+    for (size_t i = 0; i < s->n_notify; i++) {
+        struct notify_target *t = &s->notify[i];
+        (void)!getrandom(&t->id, sizeof(t->id), 0); /* any ID works; random is better */
+        t->pending = true;
+        t->tries = 0;
+        t->next_at = 0.0;
+    }
+}
+
 /* Applies d (taking ownership) as the next version, under the lock. */
 static enum err_code publish(struct act_rpz_server *s, struct act_rpz_delta *d,
                              uint32_t *serial_out, struct err *e)
@@ -679,13 +691,7 @@ static enum err_code publish(struct act_rpz_server *s, struct act_rpz_delta *d,
         }
         v->hist[v->nhist++] = (struct rpz_hist){from, to, d};
         v->generation++;
-        for (size_t i = 0; i < s->n_notify; i++) {
-            struct notify_target *t = &s->notify[i];
-            (void)!getrandom(&t->id, sizeof(t->id), 0); /* any ID works; random is better */
-            t->pending = true;
-            t->tries = 0;
-            t->next_at = 0.0;
-        }
+        notify_all(s);
     }
     pthread_mutex_unlock(&s->lock);
     if (rc != ERR_OK) {
@@ -720,6 +726,60 @@ enum err_code act_rpz_server_publish_changes(struct act_rpz_server *s, const cha
     enum err_code rc =
         act_rpz_delta_from_changes(s->view.zone, add, n_add, del, n_del, &d, counts, e);
 
+    if (rc != ERR_OK)
+        return rc;
+    return publish(s, d, serial_out, e);
+}
+
+/* Replaces an empty zone's names with fresh ones under the lock, as the next version.
+ * No delta is kept and the history is dropped: the delta would be the whole zone, held
+ * twice, and an IXFR from an empty version is answered as well by the full zone. */
+static enum err_code publish_fresh(struct act_rpz_server *s, struct names *fresh,
+                                   uint32_t *serial_out)
+{
+    struct rpz_view *v = &s->view;
+    struct names old;
+    uint32_t to;
+
+    if (fresh->n == 0) {
+        names_fini(fresh);
+        if (serial_out != NULL)
+            *serial_out = act_rpz_server_serial(s);
+        return ERR_OK;
+    }
+    pthread_mutex_lock(&s->lock);
+    to = v->zone->serial + 1 != 0 ? v->zone->serial + 1 : 1;
+    old = v->zone->names;
+    v->zone->names = *fresh;
+    v->zone->serial = to;
+    for (size_t i = 0; i < v->nhist; i++)
+        act_rpz_delta_free(v->hist[i].d);
+    v->nhist = 0;
+    v->generation++;
+    notify_all(s);
+    pthread_mutex_unlock(&s->lock);
+    names_fini(&old);
+    log_info(LOG_RPZ, "published serial %u: %zu entries", to, fresh->n);
+    if (serial_out != NULL)
+        *serial_out = to;
+    wake(s);
+    return ERR_OK;
+}
+
+enum err_code act_rpz_server_publish_set(struct act_rpz_server *s, struct act_rpz_set *set,
+                                         act_rpz_next_fn next, void *arg,
+                                         struct act_rpz_counts *counts, uint32_t *serial_out,
+                                         struct err *e)
+{
+    struct act_rpz_delta *d;
+    struct names fresh;
+    enum err_code rc;
+
+    if (s->view.zone->names.n == 0) { /* only the publisher writes the zone: no lock */
+        rc = rpz_set_names(set, next, arg, &fresh, counts, e);
+        return rc == ERR_OK ? publish_fresh(s, &fresh, serial_out) : rc;
+    }
+    rc = act_rpz_delta_from_set(s->view.zone, set, next, arg, &d, counts, e);
     if (rc != ERR_OK)
         return rc;
     return publish(s, d, serial_out, e);

@@ -53,15 +53,23 @@ struct cli_listed {
 /* Collects the indicators listed at now (orient_ind_each_listed). */
 enum err_code cli_listed_load(struct store *st, int64_t now, struct cli_listed *l, struct err *e);
 void cli_listed_free(struct cli_listed *l);
-/* RPZ trigger texts of the items within TLP max, in one allocation. */
-struct cli_entries {
-    const char **v;
-    size_t n;
-    char *arena;
-};
-enum err_code cli_rpz_entries(const struct cli_listed *l, enum ioc_tlp max, struct cli_entries *out,
-                              struct err *e);
-void cli_entries_free(struct cli_entries *x);
+/* The RPZ entries listed at now within TLP max, for zones too large to sort in memory
+ * (docs/rpz.md): open lists once in id order, adding every entry to set and marking
+ * the set's direct domains in a bitmap by indicator id; cli_rpz_stream_next (an
+ * act_rpz_next_fn) then reads the domains from the store's (type, value) index in
+ * zone order and returns the marked ones. Holds a read transaction from open to close,
+ * so both passes see one snapshot. digest, when not NULL, receives the SHA-256 of
+ * action and the entries in listing order (each with its NUL), as the zone serial
+ * rule of `ooda export rpz` wants it. */
+struct act_rpz_set;
+struct cli_rpz_stream;
+enum err_code cli_rpz_stream_open(struct store *st, int64_t now, enum ioc_tlp max,
+                                  struct act_rpz_set *set, const char *action, uint8_t *digest,
+                                  struct cli_rpz_stream **out, struct err *e);
+int cli_rpz_stream_next(void *arg, const char **name, size_t *len);
+size_t cli_rpz_stream_listed(const struct cli_rpz_stream *s); /* listed indicators, all types */
+/* Ends the read transaction and frees; returns the store error of a failed pull, if any. */
+enum err_code cli_rpz_stream_close(struct cli_rpz_stream *s, struct err *e);
 /* SHA-256 of the Safe Browsing expression of every URL, domain and IPv4 item. */
 enum err_code cli_listed_hashes(const struct cli_listed *l, uint8_t (**out)[32], size_t *n,
                                 struct err *e);

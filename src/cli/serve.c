@@ -168,26 +168,55 @@ static enum err_code publish_http(struct servers *s, const struct cli_listed *l,
     return rc == ERR_NOMEM && e->msg[0] == '\0' ? err_set(e, rc, "serve: out of memory") : rc;
 }
 
+/* The RPZ streams (docs/rpz.md): the listing marks what is listed, the store's index
+ * gives it back in zone order, and the walk against the served zone yields the delta,
+ * so publishing holds no copy of the list (memory: a bit per indicator id and the
+ * delta). */
+static enum err_code publish_rpz(struct store *st, struct servers *s, const char *zone,
+                                 size_t *listed, struct err *e)
+{
+    struct act_rpz_set *set = NULL;
+    struct cli_rpz_stream *rs = NULL;
+    uint32_t serial = 0;
+    enum err_code rc = act_rpz_set_new(zone, &set, e);
+
+    if (rc == ERR_OK)
+        rc = cli_rpz_stream_open(st, time_now(), s->rpz_tlp, set, NULL, NULL, &rs, e);
+    if (rc == ERR_OK) {
+        *listed = cli_rpz_stream_listed(rs);
+        rc = act_rpz_server_publish_set(s->rpz, set, cli_rpz_stream_next, rs, NULL, &serial, e);
+    }
+    if (rs != NULL) {
+        struct err se = {0};
+        enum err_code src = cli_rpz_stream_close(rs, &se);
+
+        if (src != ERR_OK) {
+            *e = se;
+            rc = src;
+        }
+    }
+    act_rpz_set_free(set);
+    if (rc == ERR_OK)
+        rc = store_zone_put(st, zone, serial, NULL, time_now(), e);
+    return rc;
+}
+
 static enum err_code publish(struct store *st, struct servers *s, const char *zone, struct err *e)
 {
-    struct cli_listed l;
-    enum err_code rc = cli_listed_load(st, time_now(), &l, e);
+    struct cli_listed l = {0};
+    size_t listed = 0;
+    enum err_code rc = ERR_OK;
 
-    if (rc == ERR_OK && s->http != NULL)
-        rc = publish_http(s, &l, e);
-    if (rc == ERR_OK && s->rpz != NULL) {
-        struct cli_entries x;
-        uint32_t serial;
-
-        rc = cli_rpz_entries(&l, s->rpz_tlp, &x, e);
+    if (s->rpz != NULL)
+        rc = publish_rpz(st, s, zone, &listed, e);
+    if (rc == ERR_OK && s->http != NULL) {
+        rc = cli_listed_load(st, time_now(), &l, e);
         if (rc == ERR_OK)
-            rc = act_rpz_server_publish(s->rpz, x.v, x.n, NULL, &serial, e);
-        if (rc == ERR_OK)
-            rc = store_zone_put(st, zone, serial, NULL, time_now(), e);
-        cli_entries_free(&x);
+            rc = publish_http(s, &l, e);
+        listed = l.n;
     }
     if (rc == ERR_OK)
-        log_info("serve", "published %zu listed indicators", l.n);
+        log_info("serve", "published %zu listed indicators", listed);
     cli_listed_free(&l);
     return rc;
 }
@@ -327,6 +356,8 @@ static int serve(const struct sopts *o)
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
     rc = store_open(o->db, &st, &e);
+    if (rc == ERR_OK) /* each republish scans the whole database: keep it out of RSS */
+        rc = store_set_memory(st, 0, 8192, &e);
     if (rc == ERR_OK)
         rc = tokens_reload(&t, st, &e);
     if (rc == ERR_OK && o->http)

@@ -5,8 +5,9 @@
  * The allowlist is loaded into memory once per call: domain entries in a sorted array
  * (an indicator's name and each parent are looked up by binary search) and CIDR entries
  * (IPs become /32 or /128) sorted by (prefix length, network), searched once per distinct
- * prefix length. The indicators stream from the store in one query; nothing is allocated
- * per indicator once the row buffers have grown. Runs on the caller's thread. */
+ * prefix length. The indicators stream from the store (in id order: a merge of three
+ * sequential scans, store_ind_each_active_by_id); nothing is allocated per indicator
+ * once the row buffers have grown. Runs on the caller's thread. */
 #include "orient/orient.h"
 
 #include <stdlib.h>

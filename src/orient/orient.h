@@ -23,8 +23,8 @@ typedef bool (*orient_ind_fn)(void *arg, const struct orient_ind *ind);
 /* Calls fn for every indicator listed for blocking at now: at least one active (not
  * removed) source or sighting, not past valid_until, decayed score >= the listing
  * threshold, and not covered by an allowlist. In indicator id order (the order they
- * entered the store: a sequential read, 3x faster than sorting by value on large stores;
- * consumers that need an order sort themselves). Stops early
+ * entered the store: sequential reads, no seek per indicator; consumers that need an
+ * order sort themselves or, for domains, read store_ind_sorted_* alongside). Stops early
  * (returning ERR_OK) when fn returns false. */
 enum err_code orient_ind_each_listed(struct store *st, int64_t now, orient_ind_fn fn, void *arg,
                                      struct err *e);

@@ -299,6 +299,19 @@ enum err_code store_ind_each_active_by_id(struct store *st, store_ind_fn fn, voi
 enum err_code store_ind_each_of_feed(struct store *st, int64_t feed_id, store_ind_fn fn, void *arg,
                                      struct err *e);
 
+/* The indicators of one type in value order (SQLite's BINARY collation: bytes as
+ * unsigned, a proper prefix first), read from the (type, value) index without sorting:
+ * with the id-ordered listing, a large list comes out sorted with no sort in memory.
+ * Within a read transaction (store_read_begin) both see the same snapshot. */
+struct store_ind_cursor;
+enum err_code store_ind_sorted_open(struct store *st, const char *type,
+                                    struct store_ind_cursor **out, struct err *e);
+/* The next indicator: *done true at the end; value (len bytes, NUL-terminated) is valid
+ * until the next call. */
+enum err_code store_ind_sorted_next(struct store_ind_cursor *c, int64_t *id, const char **value,
+                                    size_t *len, bool *done, struct err *e);
+void store_ind_sorted_close(struct store_ind_cursor *c); /* NULL is a no-op */
+
 /* Calls fn for every allowlist entry (from allowlist feeds): type, value, feed name. */
 typedef bool (*store_allow_fn)(void *arg, const char *type, const char *value, const char *feed);
 enum err_code store_allow_each(struct store *st, store_allow_fn fn, void *arg, struct err *e);
@@ -333,6 +346,20 @@ enum err_code store_zone_get(struct store *st, const char *zone, uint32_t *seria
 /* Records a published serial; digest may be NULL (unknown). */
 enum err_code store_zone_put(struct store *st, const char *zone, uint32_t serial,
                              const uint8_t *digest, int64_t now, struct err *e);
+
+/* A read transaction: every read until store_read_end sees the snapshot taken by
+ * store_read_begin (what other connections commit meanwhile stays invisible). A write
+ * inside it needs the write lock and fails when another connection has committed
+ * since: write after store_read_end. store_read_end never fails (no-op outside one). */
+enum err_code store_read_begin(struct store *st, struct err *e);
+void store_read_end(struct store *st);
+
+/* Sets how much of the database file reads may map (PRAGMA mmap_size; the store opens
+ * with 2 GiB) and the page cache size in KiB (the store opens with 64 MiB). mmap 0:
+ * reads go through the page cache only, so a long-running reader's resident memory
+ * does not grow with the file. */
+enum err_code store_set_memory(struct store *st, int64_t mmap_bytes, int64_t cache_kib,
+                               struct err *e);
 
 /* SQLite's PRAGMA data_version: changes when another connection commits. */
 enum err_code store_data_version(struct store *st, int64_t *out, struct err *e);

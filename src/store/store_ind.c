@@ -7,8 +7,11 @@
  * in ind_removals) once missing for the feed's grace period.
  *
  * The listing side streams indicators with their active sources in one query ordered by
- * (type, value), grouping the joined rows of one indicator in a reused array; feed
- * details come from a cache of the feeds table loaded once per call. */
+ * (type, value), grouping the joined rows of one indicator in a reused array, or in id
+ * order as a merge of three sequential scans (indicators, ind_sources, sighting_days:
+ * no per-indicator seek); feed details come from a cache of the feeds table loaded
+ * once per call. One type's values in index order (store_ind_sorted_*) give delivery
+ * its zone order without a sort. */
 #include "store/store_int.h"
 
 #include <stdlib.h>
@@ -635,8 +638,20 @@ static enum err_code acc_text(char **dst, size_t *cap, const unsigned char *t, i
     return ERR_OK;
 }
 
-/* Starts a new indicator from columns 0..5 of s. */
-static enum err_code acc_start(struct ind_acc *a, sqlite3_stmt *s, struct err *e)
+/* copy_col without formatting: runs once per listed indicator. */
+static void copy_type(sqlite3_stmt *s, int col, char *out, size_t cap)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    size_t n = t != NULL ? (size_t)sqlite3_column_bytes(s, col) : 0;
+
+    n = n < cap ? n : cap - 1;
+    if (n > 0)
+        memcpy(out, t, n);
+    out[n] = '\0';
+}
+
+/* Starts a new indicator from columns 0..4 of s, last sighted at sighted. */
+static enum err_code acc_start(struct ind_acc *a, sqlite3_stmt *s, int64_t sighted, struct err *e)
 {
     enum err_code rc = acc_text(&a->value, &a->value_cap, sqlite3_column_text(s, 2),
                                 sqlite3_column_bytes(s, 2), e);
@@ -644,42 +659,42 @@ static enum err_code acc_start(struct ind_acc *a, sqlite3_stmt *s, struct err *e
     if (rc != ERR_OK)
         return rc;
     a->row.id = sqlite3_column_int64(s, 0);
-    copy_col(s, 1, a->type, sizeof(a->type));
+    copy_type(s, 1, a->type, sizeof(a->type));
     a->row.type = a->type;
     a->row.value = a->value;
     a->row.first_seen = sqlite3_column_int64(s, 3);
     a->row.last_seen = sqlite3_column_int64(s, 4);
-    a->row.sighted = sqlite3_column_int64(s, 5);
+    a->row.sighted = sighted;
     a->row.nsrc = 0;
     return ERR_OK;
 }
 
-/* Adds the source of columns 6..11 of s, if any (NULL feed id: no active source). */
+/* Adds the source of columns c..c+5 of s, if any (NULL feed id: no active source). */
 static enum err_code acc_source(struct ind_acc *a, const struct feed_cache *fc, sqlite3_stmt *s,
-                                struct err *e)
+                                int c, struct err *e)
 {
-    int64_t fid = sqlite3_column_int64(s, 6);
+    int64_t fid = sqlite3_column_int64(s, c);
     struct store_ind_src *src;
 
-    if (sqlite3_column_type(s, 6) == SQLITE_NULL || fid < 0 || fid > fc->max_id ||
+    if (sqlite3_column_type(s, c) == SQLITE_NULL || fid < 0 || fid > fc->max_id ||
         fc->by_id[fid] == 0)
         return ERR_OK;
     if (a->row.nsrc == a->cap) {
-        size_t c = a->cap ? a->cap * 2 : 8;
-        struct store_ind_src *p = mem_realloc(a->src, c * sizeof(*p));
+        size_t nc = a->cap ? a->cap * 2 : 8;
+        struct store_ind_src *p = mem_realloc(a->src, nc * sizeof(*p));
 
         if (p == NULL)
             return err_set(e, ERR_NOMEM, "store: cannot grow the source list");
         a->src = p;
-        a->cap = c;
+        a->cap = nc;
     }
     src = &a->src[a->row.nsrc++];
     src->feed = &fc->v[fc->by_id[fid] - 1];
-    src->first_seen = sqlite3_column_int64(s, 7);
-    src->last_seen = sqlite3_column_int64(s, 8);
-    src->valid_until = sqlite3_column_int64(s, 9);
-    src->confidence = sqlite3_column_int(s, 10);
-    src->tlp = sqlite3_column_int(s, 11);
+    src->first_seen = sqlite3_column_int64(s, c + 1);
+    src->last_seen = sqlite3_column_int64(s, c + 2);
+    src->valid_until = sqlite3_column_int64(s, c + 3);
+    src->confidence = sqlite3_column_int(s, c + 4);
+    src->tlp = sqlite3_column_int(s, c + 5);
     return ERR_OK;
 }
 
@@ -701,12 +716,6 @@ static bool acc_emit(struct ind_acc *a, store_ind_fn fn, void *arg)
 static const char sql_list_all[] =
     LIST_COLS " LEFT JOIN ind_sources s ON s.indicator_id = i.id AND s.removed_at IS NULL"
               " ORDER BY i.type, i.value";
-/* The same in id order: indicators scanned in rowid order, their sources and sightings
- * probed in key order, so every b-tree page is read once (the (type, value) order
- * seeks at random: 1M indicators 3.9 s against 1.3 s). */
-static const char sql_list_by_id[] =
-    LIST_COLS " LEFT JOIN ind_sources s ON s.indicator_id = i.id AND s.removed_at IS NULL"
-              " ORDER BY i.id";
 static const char sql_list_feed[] =
     LIST_COLS " JOIN ind_sources s ON s.indicator_id = i.id AND s.removed_at IS NULL"
               " AND s.feed_id = ?1 ORDER BY i.type, i.value";
@@ -730,10 +739,10 @@ static enum err_code stream(struct store *st, sqlite3_stmt *s, store_ind_fn fn, 
                 go = acc_emit(&a, fn, arg);
             cur = sqlite3_column_int64(s, 0);
             if (go)
-                rc = acc_start(&a, s, e);
+                rc = acc_start(&a, s, sqlite3_column_int64(s, 5), e);
         }
         if (go && rc == ERR_OK)
-            rc = acc_source(&a, &fc, s, e);
+            rc = acc_source(&a, &fc, s, 6, e);
     }
     if (go && rc == ERR_OK && step != SQLITE_DONE)
         rc = store_fail(st, "list indicators", e);
@@ -757,17 +766,144 @@ enum err_code store_ind_each_active(struct store *st, store_ind_fn fn, void *arg
     return rc;
 }
 
-enum err_code store_ind_each_active_by_id(struct store *st, store_ind_fn fn, void *arg,
-                                         struct err *e)
-{
-    sqlite3_stmt *s;
-    enum err_code rc;
+/* The id order as a merge of three sequential scans, each b-tree read front to back
+ * once with no per-indicator seek (the joined query probes ind_sources and
+ * sighting_days per row: 1M indicators, 0.79 s against 0.33 s in the sqlite3 shell). */
+static const char *const sql_by_id[3] = {
+    "SELECT id, type, value, coalesce(first_seen, 0), coalesce(last_seen, 0) FROM indicators"
+    " ORDER BY id",
+    "SELECT indicator_id, feed_id, first_seen, last_seen, coalesce(valid_until, 0), confidence,"
+    " tlp FROM ind_sources WHERE removed_at IS NULL ORDER BY indicator_id, feed_id",
+    "SELECT indicator_id, max(last_seen) FROM sighting_days GROUP BY indicator_id"
+    " ORDER BY indicator_id",
+};
 
-    if (sqlite3_prepare_v2(st->db, sql_list_by_id, -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, "prepare indicator listing", e);
-    rc = stream(st, s, fn, arg, e);
-    sqlite3_finalize(s);
+struct scan {
+    sqlite3_stmt *s;
+    int step;   /* the last sqlite3_step result */
+    int64_t id; /* column 0 of the current row */
+};
+
+static void scan_step(struct scan *sc)
+{
+    sc->step = sqlite3_step(sc->s);
+    sc->id = sc->step == SQLITE_ROW ? sqlite3_column_int64(sc->s, 0) : INT64_MAX;
+}
+
+/* Advances sc past the rows of indicators before id; true while it has a row of id. */
+static bool scan_seek(struct scan *sc, int64_t id)
+{
+    while (sc->id < id)
+        scan_step(sc);
+    return sc->id == id;
+}
+
+static enum err_code merge_by_id(struct store *st, struct scan sc[3], store_ind_fn fn, void *arg,
+                                 struct err *e)
+{
+    struct feed_cache fc;
+    struct ind_acc a;
+    enum err_code rc = cache_load(st, &fc, e);
+    bool go = true;
+
+    if (rc != ERR_OK)
+        return rc;
+    memset(&a, 0, sizeof(a));
+    for (int i = 0; i < 3; i++)
+        scan_step(&sc[i]);
+    while (go && rc == ERR_OK && sc[0].step == SQLITE_ROW) {
+        int64_t id = sc[0].id;
+
+        rc =
+            acc_start(&a, sc[0].s, scan_seek(&sc[2], id) ? sqlite3_column_int64(sc[2].s, 1) : 0, e);
+        for (bool more = scan_seek(&sc[1], id); rc == ERR_OK && more;
+             more = scan_seek(&sc[1], id)) {
+            rc = acc_source(&a, &fc, sc[1].s, 1, e);
+            scan_step(&sc[1]);
+        }
+        if (rc == ERR_OK)
+            go = acc_emit(&a, fn, arg);
+        scan_step(&sc[0]);
+    }
+    for (int i = 0; go && rc == ERR_OK && i < 3; i++)
+        if (sc[i].step != SQLITE_ROW && sc[i].step != SQLITE_DONE)
+            rc = store_fail(st, "list indicators", e);
+    mem_free(a.src);
+    mem_free(a.value);
+    cache_fini(&fc);
     return rc;
+}
+
+enum err_code store_ind_each_active_by_id(struct store *st, store_ind_fn fn, void *arg,
+                                          struct err *e)
+{
+    struct scan sc[3] = {{0}};
+    bool own = sqlite3_get_autocommit(st->db) != 0; /* one snapshot for the three scans */
+    enum err_code rc = own ? store_exec(st, "BEGIN", e) : ERR_OK;
+
+    for (int i = 0; rc == ERR_OK && i < 3; i++)
+        if (sqlite3_prepare_v2(st->db, sql_by_id[i], -1, &sc[i].s, NULL) != SQLITE_OK)
+            rc = store_fail(st, "prepare indicator listing", e);
+    if (rc == ERR_OK)
+        rc = merge_by_id(st, sc, fn, arg, e);
+    for (int i = 0; i < 3; i++)
+        sqlite3_finalize(sc[i].s);
+    if (own && sqlite3_get_autocommit(st->db) == 0)
+        (void)sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
+/* ---- indicators of one type in value order --------------------------------------- */
+
+struct store_ind_cursor {
+    struct store *st;
+    sqlite3_stmt *s;
+};
+
+enum err_code store_ind_sorted_open(struct store *st, const char *type,
+                                    struct store_ind_cursor **out, struct err *e)
+{
+    /* the UNIQUE(type, value) index holds id too: a covering scan, already in order */
+    static const char sql[] = "SELECT id, value FROM indicators WHERE type = ?1 ORDER BY value";
+    struct store_ind_cursor *c = mem_calloc(1, sizeof(*c));
+
+    *out = NULL;
+    if (c == NULL)
+        return err_set(e, ERR_NOMEM, "store: cannot allocate a cursor");
+    c->st = st;
+    if (sqlite3_prepare_v2(st->db, sql, -1, &c->s, NULL) != SQLITE_OK) {
+        mem_free(c);
+        return store_fail(st, "prepare sorted indicators", e);
+    }
+    sqlite3_bind_text(c->s, 1, type, -1, SQLITE_TRANSIENT);
+    *out = c;
+    return ERR_OK;
+}
+
+enum err_code store_ind_sorted_next(struct store_ind_cursor *c, int64_t *id, const char **value,
+                                    size_t *len, bool *done, struct err *e)
+{
+    int r = sqlite3_step(c->s);
+
+    *done = r != SQLITE_ROW;
+    if (r == SQLITE_DONE)
+        return ERR_OK;
+    if (r != SQLITE_ROW)
+        return store_fail(c->st, "read sorted indicators", e);
+    *id = sqlite3_column_int64(c->s, 0);
+    *value = (const char *)sqlite3_column_text(c->s, 1);
+    *len = (size_t)sqlite3_column_bytes(c->s, 1);
+    if (*value == NULL)
+        *value = "";
+    return ERR_OK;
+}
+
+void store_ind_sorted_close(struct store_ind_cursor *c)
+{
+    if (c == NULL)
+        return;
+    sqlite3_finalize(c->s);
+    mem_free(c);
 }
 
 enum err_code store_ind_each_of_feed(struct store *st, int64_t feed_id, store_ind_fn fn, void *arg,

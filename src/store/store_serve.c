@@ -144,3 +144,29 @@ enum err_code store_zone_put(struct store *st, const char *zone, uint32_t serial
     sqlite3_finalize(s);
     return rc;
 }
+
+enum err_code store_read_begin(struct store *st, struct err *e)
+{
+    /* BEGIN alone defers the snapshot to the first read: take it now */
+    enum err_code rc = store_exec(st, "BEGIN", e);
+
+    if (rc == ERR_OK && (rc = store_exec(st, "SELECT count(*) FROM sqlite_schema", e)) != ERR_OK)
+        store_read_end(st);
+    return rc;
+}
+
+void store_read_end(struct store *st)
+{
+    if (sqlite3_get_autocommit(st->db) == 0)
+        (void)sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+}
+
+enum err_code store_set_memory(struct store *st, int64_t mmap_bytes, int64_t cache_kib,
+                               struct err *e)
+{
+    char sql[96];
+
+    (void)snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%lld; PRAGMA cache_size=-%lld",
+                   (long long)mmap_bytes, (long long)cache_kib);
+    return store_exec(st, sql, e);
+}

@@ -3,7 +3,9 @@
  * UDP), multi-message transfers, aborts when the zone changes, TSIG refusals and
  * signed answers checked against the kdig request's MAC; then a real server on
  * 127.0.0.1: UDP SOA, TCP AXFR, bad TCP input (truncated frame, oversized length,
- * garbage) with the server still answering, publishing and NOTIFY with retries. */
+ * garbage) with the server still answering, publishing and NOTIFY with retries;
+ * publishing entry sets: a first load into an empty zone (no delta kept: IXFR from
+ * before it falls back to the full zone) and then deltas (IXFR exact). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -440,30 +442,42 @@ static bool read_full(int fd, uint8_t *buf, size_t n)
     return true;
 }
 
-/* Sends an AXFR over TCP and counts answer records until the closing SOA. */
-static size_t tcp_axfr(uint16_t port)
+/* Sends an AXFR or IXFR (from serial) over TCP and counts answer records until the
+ * soas-th SOA; out, when not NULL, gets the records. */
+static size_t tcp_xfr(uint16_t port, uint16_t qtype, uint32_t serial, size_t soas_end,
+                      struct rrs *out)
 {
     static uint8_t buf[DNS_MSG_MAX];
     uint8_t q[514];
-    size_t n = query(q + 2, 42, DNS_T_AXFR, false, 0), total = 0, soas = 0;
+    size_t n = query(q + 2, 42, qtype, qtype == DNS_T_IXFR, serial), total = 0, soas = 0;
     int fd = tcp_connect(port);
 
     q[0] = 0;
     q[1] = (uint8_t)n;
     assert_int_equal(write(fd, q, n + 2), (ssize_t)n + 2);
-    while (soas < 2) {
+    if (out != NULL)
+        out->n = 0;
+    while (soas < soas_end) {
         static struct rrs r;
         uint8_t len[2];
         if (!read_full(fd, len, 2) || !read_full(fd, buf, wire_u16(len)))
             break;
         r.n = 0;
         rr_lines(buf, wire_u16(len), &r);
-        for (size_t i = 0; i < r.n; i++)
+        for (size_t i = 0; i < r.n; i++) {
             soas += strstr(r.line[i], " SOA ") != NULL;
+            if (out != NULL)
+                (void)snprintf(out->line[out->n++], sizeof(out->line[0]), "%s", r.line[i]);
+        }
         total += r.n;
     }
     close(fd);
     return total;
+}
+
+static size_t tcp_axfr(uint16_t port)
+{
+    return tcp_xfr(port, DNS_T_AXFR, 0, 2, NULL);
 }
 
 static void test_server_live(void **state)
@@ -591,6 +605,90 @@ static void test_server_limits(void **state)
     act_rpz_server_free(s);
 }
 
+/* The pull function over a sorted array of domains. */
+struct pull {
+    const char *const *v;
+    size_t n, i;
+};
+
+static int pull_next(void *arg, const char **name, size_t *len)
+{
+    struct pull *p = arg;
+
+    if (p->i == p->n)
+        return 0;
+    *name = p->v[p->i];
+    *len = strlen(p->v[p->i++]);
+    return 1;
+}
+
+static void publish_set(struct act_rpz_server *s, const char *const *in, size_t n,
+                        uint32_t want_serial)
+{
+    const char *direct[8];
+    size_t nd = 0;
+    struct act_rpz_set *set;
+    struct act_rpz_counts c;
+    uint32_t serial;
+    struct err e;
+
+    assert_int_equal(act_rpz_set_new("rpz.test", &set, &e), ERR_OK);
+    for (size_t i = 0; i < n; i++) {
+        bool d;
+        assert_int_equal(act_rpz_set_add(set, in[i], &d, &e), ERR_OK);
+        if (d)
+            direct[nd++] = in[i]; /* given sorted */
+    }
+    assert_int_equal(act_rpz_server_publish_set(s, set, pull_next, &(struct pull){direct, nd, 0},
+                                                &c, &serial, &e),
+                     ERR_OK);
+    assert_int_equal(c.accepted, n);
+    assert_int_equal(serial, want_serial);
+    act_rpz_set_free(set);
+}
+
+static void test_server_publish_set(void **state)
+{
+    static const char *const v1[] = {"a.example", "c.example", "192.0.2.0/24"};
+    static const char *const v2[] = {"b.example", "c.example", "192.0.2.0/24"};
+    static const char *const ixfr11[] = {
+        "rpz.test. SOA 12",
+        "rpz.test. SOA 11",
+        "a.example.rpz.test. CNAME .",
+        "*.a.example.rpz.test. CNAME .",
+        "rpz.test. SOA 12",
+        "b.example.rpz.test. CNAME .",
+        "*.b.example.rpz.test. CNAME .",
+        "rpz.test. SOA 12",
+    };
+    struct act_rpz_zone_config zc = {.origin = "rpz.test", .serial = 10};
+    struct act_rpz_server_config sc = {.idle_ms = 500};
+    struct act_rpz_zone *z;
+    struct act_rpz_server *s;
+    static struct rrs r;
+    struct err e;
+    uint16_t port;
+
+    (void)state;
+    assert_int_equal(act_rpz_zone_new(&zc, &z, &e), ERR_OK);
+    assert_int_equal(act_rpz_server_new(&sc, z, &s, &e), ERR_OK);
+    assert_int_equal(act_rpz_server_start(s, &e), ERR_OK);
+    port = act_rpz_server_port(s);
+    /* first load into the empty zone */
+    publish_set(s, v1, 3, 11);
+    assert_int_equal(tcp_axfr(port), 2 + 1 + 1 + 4);
+    /* IXFR from before the first load: the full zone (AXFR form) */
+    assert_int_equal(tcp_xfr(port, DNS_T_IXFR, 10, 2, &r), 2 + 1 + 1 + 4);
+    assert_string_equal(r.line[0], "rpz.test. SOA 11");
+    /* then a delta, kept for IXFR */
+    publish_set(s, v2, 3, 12);
+    assert_int_equal(tcp_xfr(port, DNS_T_IXFR, 11, 4, &r), 8);
+    lines_are(&r, ixfr11, 8);
+    /* the same content again publishes nothing */
+    publish_set(s, v2, 3, 12);
+    act_rpz_server_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -601,6 +699,7 @@ int main(void)
         cmocka_unit_test(test_bad_messages),
         cmocka_unit_test(test_server_live),
         cmocka_unit_test(test_server_limits),
+        cmocka_unit_test(test_server_publish_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,10 @@
 # script in check mode (and rejects a damaged copy, so the check can fail), the sets hold
 # exactly the listed addresses and prefixes, lists and Suricata datasets hold exactly the
 # listed values (datasets: base64 of each domain, hex hashes), TLP limits apply, a
-# bad --type is a usage error, and --output never leaves a partial file.
+# bad --type is a usage error, and --output never leaves a partial file. `export rpz`
+# (streamed: listing by id, domains back in index order, docs/rpz.md) writes exactly
+# the expected zone: prefixes and domains in one byte order (a proper prefix first),
+# allowlisted, TLP:RED, URL and hash entries left out; the serial moves only on change.
 source "$(dirname "$0")/lib.bash"
 command -v nft >/dev/null || { echo "skip: nft not installed"; exit 77; }
 
@@ -46,6 +49,31 @@ eq "list urls" "$("$OODA" export list --type url)" "http://evil.example/x"
 want=$(for d in amber.example bad.example evil.example; do printf %s "$d" | base64; done | paste -sd' ')
 eq "suricata domains" "$("$OODA" export suricata-dataset --type domain | paste -sd' ')" "$want"
 eq "suricata sha256" "$("$OODA" export suricata-dataset --type sha256)" "$H"
+
+# ---- export rpz: exact zone --------------------------------------------------------------
+printf 'a.example.com\na.example\na-b.example\n' >"$T/order.txt"
+"$OODA" feed add o --format plain --file "$T/order.txt" --tlp green --grace 0 >/dev/null
+"$OODA" feed pull o >/dev/null
+zone_head() {
+  printf '$ORIGIN rpz.test.\n$TTL 300\n@ IN SOA localhost. hostmaster.localhost. %s 3600 600 604800 60\n@ IN NS localhost.\n' "$1"
+}
+trig() { for n in "$@"; do printf '%s IN CNAME .\n' "$n"; case $n in *.rpz-ip) ;; *) printf '*.%s IN CNAME .\n' "$n" ;; esac; done; }
+want_rpz="$(zone_head 1; trig 128.1.zz.4001.1450.2a00.rpz-ip 24.0.32.33.45.rpz-ip 24.0.4.8.8.rpz-ip \
+  32.156.32.33.45.rpz-ip 32.zz.1450.2a00.rpz-ip a-b.example a.example a.example.com amber.example \
+  bad.example evil.example)"
+"$OODA" export rpz --zone rpz.test --output "$T/z1"
+eq "rpz zone exact" "$(cat "$T/z1")" "$want_rpz"
+eq "rpz zone unchanged: same file" "$("$OODA" export rpz --zone rpz.test)" "$want_rpz"
+want_green="$(zone_head 2; trig 128.1.zz.4001.1450.2a00.rpz-ip 24.0.32.33.45.rpz-ip \
+  32.156.32.33.45.rpz-ip 32.zz.1450.2a00.rpz-ip a-b.example a.example a.example.com \
+  bad.example evil.example)"
+eq "rpz zone, green: next serial" "$("$OODA" export rpz --zone rpz.test --tlp green)" "$want_green"
+printf 'a.example.com\na-b.example\n' >"$T/order.txt"
+"$OODA" feed pull o >/dev/null
+want_rm="$(zone_head 3; trig 128.1.zz.4001.1450.2a00.rpz-ip 24.0.32.33.45.rpz-ip 24.0.4.8.8.rpz-ip \
+  32.156.32.33.45.rpz-ip 32.zz.1450.2a00.rpz-ip a-b.example a.example.com amber.example \
+  bad.example evil.example)"
+eq "rpz zone after a removal" "$("$OODA" export rpz --zone rpz.test --action nxdomain)" "$want_rm"
 
 set +e
 "$OODA" export suricata-dataset --type url >/dev/null 2>&1
