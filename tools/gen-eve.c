@@ -19,7 +19,20 @@
  * The truth JSON has: lines, events, bad, by_type (events per event_type),
  * listed (events reaching a C&C, by kind dns|flow|http|tls), infected (host count) and
  * infected_hosts (address -> events reaching a C&C), bad_lines (the first 64, in
- * order: truncated, wrong type, unknown event type, invalid UTF-8, not JSON, again). */
+ * order: truncated, wrong type, unknown event type, invalid UTF-8, not JSON, again).
+ *
+ * With --zeek tsv|json the same hosts and C&C servers are written as Zeek logs instead:
+ * flows to --out (conn.log) and DNS queries to --dns-out (dns.log), in Zeek's TSV form
+ * (with its header lines, which count in lines) or its JSON form; C&C contacts are dns
+ * queries or flows; bad lines (TSV: too few fields, bad ts, bad address, port as text;
+ * JSON: truncated, bad ts, bad address, port as text) go into conn.log and bad_lines
+ * counts its lines.
+ *
+ * With --cef yes every event is a syslog line carrying a CEF alert (RFC 5424 headers,
+ * or RFC 3164 ones with rt): a benign one names a benign peer (three in ten also a
+ * benign host and URL); a C&C contact names the C&C address (listed flow) or its host
+ * and a URL on it (listed http). Bad lines: too few header fields, no src, a bad src,
+ * no time. */
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -68,6 +81,8 @@ static uint32_t below(uint32_t n)
 
 struct opts {
     const char *out, *truth, *indicators;
+    const char *zeek, *dns_out; /* Zeek mode: "tsv" or "json"; out is conn.log */
+    bool cef;                   /* CEF mode: syslog lines carrying CEF alerts */
     uint64_t events, bytes, bad, seed;
     uint32_t hosts;
     double infected_rate;
@@ -86,7 +101,9 @@ struct gen {
     struct host *h;
     uint64_t lines, events, bad, by_type[K_N], listed[4], flow_id, bytes;
     uint64_t bad_at[64]; /* line numbers of the first 64 bad lines */
-    int64_t usec; /* current time, microseconds */
+    FILE *fd;            /* Zeek mode: dns.log (f is conn.log) */
+    uint64_t conn_lines; /* Zeek mode: lines of conn.log (bad lines go there) */
+    int64_t usec;        /* current time, microseconds */
     char line[8192];
 };
 
@@ -115,8 +132,7 @@ static void server_ip(char *out)
 {
     uint32_t a = 1 + below(222);
 
-    if (a == 10 || a == 127 || a == 185 || a == 172 || a == 192 || a == 198 || a == 100 ||
-        a == 169)
+    if (a == 10 || a == 127 || a == 185 || a == 172 || a == 192 || a == 198 || a == 100 || a == 169)
         a = 93;
     (void)snprintf(out, 48, "%u.%u.%u.%u", a, below(256), below(256), 1 + below(254));
 }
@@ -139,8 +155,7 @@ static void cc_name(const struct host *h, size_t idx, char *out)
 
 static void cc_ip(size_t idx, char *out)
 {
-    (void)snprintf(out, 48, "185.220.%u.%u", (unsigned)(idx >> 8 & 0xff),
-                   (unsigned)(idx & 0xff));
+    (void)snprintf(out, 48, "185.220.%u.%u", (unsigned)(idx >> 8 & 0xff), (unsigned)(idx & 0xff));
 }
 
 /* Appends the common head of an event line. */
@@ -180,11 +195,169 @@ static void emit(struct gen *g, size_t n, enum kind k)
     g->by_type[k]++;
 }
 
+/* ---- Zeek mode: conn.log and dns.log, TSV or JSON --------------------------------- */
+
+static const char conn_fields[] = "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto"
+                                  "\tservice\tduration\torig_bytes\tresp_bytes\tconn_state";
+static const char conn_types[] = "time\tstring\taddr\tport\taddr\tport\tenum\tstring"
+                                 "\tinterval\tcount\tcount\tstring";
+static const char dns_fields[] = "ts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto"
+                                 "\ttrans_id\tquery\tqtype_name\trcode_name\tanswers";
+static const char dns_types[] = "time\tstring\taddr\tport\taddr\tport\tenum\tcount\tstring"
+                                "\tstring\tstring\tvector[string]";
+
+static bool zeek_json(const struct gen *g)
+{
+    return strcmp(g->o.zeek, "json") == 0;
+}
+
+static void zeek_line(struct gen *g, FILE *f, const char *text, size_t n)
+{
+    fwrite(text, 1, n, f);
+    fputc('\n', f);
+    g->bytes += n + 1;
+    g->lines++;
+    if (f == g->f)
+        g->conn_lines++;
+}
+
+static void zeek_header(struct gen *g, FILE *f, const char *path, const char *fields,
+                        const char *types)
+{
+    char buf[512];
+    int n;
+
+    if (zeek_json(g))
+        return;
+    zeek_line(g, f, "#separator \\x09", 15);
+    zeek_line(g, f, "#set_separator\t,", 16);
+    zeek_line(g, f, "#empty_field\t(empty)", 20);
+    zeek_line(g, f, "#unset_field\t-", 14);
+    n = snprintf(buf, sizeof(buf), "#path\t%s", path);
+    zeek_line(g, f, buf, (size_t)n);
+    zeek_line(g, f, "#open\t2026-11-02-00-00-00", 25);
+    n = snprintf(buf, sizeof(buf), "#fields\t%s", fields);
+    zeek_line(g, f, buf, (size_t)n);
+    n = snprintf(buf, sizeof(buf), "#types\t%s", types);
+    zeek_line(g, f, buf, (size_t)n);
+}
+
+static void zeek_close(struct gen *g, FILE *f)
+{
+    if (!zeek_json(g))
+        zeek_line(g, f, "#close\t2026-11-03-00-00-00", 26);
+}
+
+static void zeek_ts(const struct gen *g, char out[32])
+{
+    (void)snprintf(out, 32, "%lld.%06lld", (long long)(g->usec / 1000000),
+                   (long long)(g->usec % 1000000));
+}
+
+static void zeek_conn(struct gen *g, const char *src, const char *dst, unsigned dport)
+{
+    char ts[32], line[512];
+    unsigned sport = 1024 + below(60000), ob = below(5000), rb = below(50000);
+    int n;
+
+    zeek_ts(g, ts);
+    if (zeek_json(g))
+        n = snprintf(
+            line, sizeof(line),
+            "{\"ts\":%s,\"uid\":\"C%08llx\",\"id.orig_h\":\"%s\",\"id.orig_p\":%u,"
+            "\"id.resp_h\":\"%s\",\"id.resp_p\":%u,\"proto\":\"tcp\",\"service\":\"%s\","
+            "\"duration\":%u.%03u,\"orig_bytes\":%u,\"resp_bytes\":%u,\"conn_state\":\"SF\"}",
+            ts, (unsigned long long)g->flow_id, src, sport, dst, dport,
+            dport == 443 ? "ssl" : "http", below(60), below(1000), ob, rb);
+    else
+        n = snprintf(line, sizeof(line),
+                     "%s\tC%08llx\t%s\t%u\t%s\t%u\ttcp\t%s\t%u.%03u\t%u\t%u\tSF", ts,
+                     (unsigned long long)g->flow_id, src, sport, dst, dport,
+                     dport == 443 ? "ssl" : "http", below(60), below(1000), ob, rb);
+    zeek_line(g, g->f, line, (size_t)n);
+    g->events++;
+    g->by_type[K_FLOW]++;
+}
+
+static void zeek_dns(struct gen *g, const char *src, const char *name)
+{
+    char ts[32], ip[48], line[768];
+    unsigned sport = 1024 + below(60000), id = below(65536);
+    int n;
+
+    zeek_ts(g, ts);
+    server_ip(ip);
+    if (zeek_json(g))
+        n = snprintf(line, sizeof(line),
+                     "{\"ts\":%s,\"uid\":\"C%08llx\",\"id.orig_h\":\"%s\",\"id.orig_p\":%u,"
+                     "\"id.resp_h\":\"10.0.0.53\",\"id.resp_p\":53,\"proto\":\"udp\","
+                     "\"trans_id\":%u,\"query\":\"%s\",\"qtype_name\":\"A\","
+                     "\"rcode_name\":\"NOERROR\",\"answers\":[\"%s\"]}",
+                     ts, (unsigned long long)g->flow_id, src, sport, id, name, ip);
+    else
+        n = snprintf(line, sizeof(line),
+                     "%s\tC%08llx\t%s\t%u\t10.0.0.53\t53\tudp\t%u\t%s\tA\tNOERROR\t%s", ts,
+                     (unsigned long long)g->flow_id, src, sport, id, name, ip);
+    zeek_line(g, g->fd, line, (size_t)n);
+    g->events++;
+    g->by_type[K_DNS]++;
+}
+
+/* ---- CEF mode: syslog lines carrying CEF -------------------------------------------- */
+
+static const char *const cef_sigs[][3] = {{"1001", "Port scan detected", "5"},
+                                          {"2002", "Brute force login\\|SSH", "7"},
+                                          {"3003", "Malware C2 beacon", "High"},
+                                          {"4004", "Policy violation", "2"},
+                                          {"5005", "Suspicious DNS tunnel", "Medium"}};
+
+/* One CEF alert from src to dst; host and path: a request URL (NULL: none). Lines
+ * alternate between an RFC 5424 header and an RFC 3164 one with rt in milliseconds. */
+static void cef_alert(struct gen *g, const char *src, const char *dst, const char *host,
+                      const char *path)
+{
+    char ts[64], line[1024], req[400] = "";
+    uint32_t k = below(5);
+    int n;
+
+    if (host != NULL)
+        (void)snprintf(req, sizeof(req), " dhost=%s request=http://%s%s", host, host, path);
+    fmt_time(ts, g->usec);
+    ts[19] = 'Z'; /* "2026-11-02T00:00:07Z": seconds suffice */
+    ts[20] = '\0';
+    if (below(2))
+        n = snprintf(line, sizeof(line),
+                     "<134>1 %s fw01 ips - - - CEF:0|Acme|IPS|5.1|%s|%s|%s|src=%s spt=%u dst=%s "
+                     "dpt=%u proto=TCP act=alert msg=seen by fw01 = edge%s",
+                     ts, cef_sigs[k][0], cef_sigs[k][1], cef_sigs[k][2], src, 1024 + below(60000),
+                     dst, below(2) ? 443 : 22, req);
+    else
+        n = snprintf(line, sizeof(line),
+                     "<134>Nov  2 00:00:00 fw02 CEF:0|Acme|IPS|5.2|%s|%s|%s|rt=%lld%03u src=%s "
+                     "dst=%s dpt=%u cs1Label=zone cs1=dmz\\=west%s",
+                     cef_sigs[k][0], cef_sigs[k][1], cef_sigs[k][2], (long long)(g->usec / 1000000),
+                     (unsigned)(g->usec / 1000 % 1000), src, dst, below(2) ? 443 : 22, req);
+    line[n++] = '\n';
+    fwrite(line, 1, (size_t)n, g->f);
+    g->bytes += (uint64_t)n;
+    g->lines++;
+    g->events++;
+    g->by_type[K_ALERT]++;
+}
+
 static void ev_flow(struct gen *g, const char *src, const char *dst, unsigned dport)
 {
     char st[64];
-    unsigned ps = 2 + below(40), pc = below(40);
-    size_t n = head(g, "flow", src, 1024 + below(60000), dst, dport, "TCP");
+    unsigned ps, pc;
+    size_t n;
+
+    if (g->o.zeek != NULL) {
+        zeek_conn(g, src, dst, dport);
+        return;
+    }
+    ps = 2 + below(40);
+    pc = below(40);
+    n = head(g, "flow", src, 1024 + below(60000), dst, dport, "TCP");
 
     fmt_time(st, g->usec - 1000000 - below(60000000));
     n = add(g, n,
@@ -201,8 +374,15 @@ static void ev_flow(struct gen *g, const char *src, const char *dst, unsigned dp
 static void ev_dns(struct gen *g, const char *src, const char *name, bool only_query)
 {
     char ip[48];
-    bool answer = below(3) == 0 && !only_query;
-    size_t n = head(g, "dns", src, 1024 + below(60000), "10.0.0.53", 53, "UDP");
+    bool answer;
+    size_t n;
+
+    if (g->o.zeek != NULL) { /* a Zeek dns record always names its query */
+        zeek_dns(g, src, name);
+        return;
+    }
+    answer = below(3) == 0 && !only_query;
+    n = head(g, "dns", src, 1024 + below(60000), "10.0.0.53", 53, "UDP");
 
     if (!answer) {
         n = add(g, n,
@@ -287,6 +467,17 @@ static void benign(struct gen *g, const struct host *h)
     host_ip(g, h, h->v6 && below(4) == 0 && r >= 40 && r < 70, src);
     server_ip(dst);
     benign_name(name);
+    if (g->o.cef) {
+        cef_alert(g, src, dst, r < 30 ? name : NULL, "/index.html");
+        return;
+    }
+    if (g->o.zeek != NULL) { /* conn.log and dns.log only: 4 flows to 3 queries */
+        if (r < 57)
+            ev_flow(g, src, dst, below(2) ? 443 : 80);
+        else
+            ev_dns(g, src, name, false);
+        return;
+    }
     if (r < 40)
         ev_flow(g, src, dst, below(2) ? 443 : 80);
     else if (r < 70)
@@ -310,7 +501,21 @@ static void to_cc(struct gen *g, struct host *h, size_t i)
     host_ip(g, h, false, src);
     cc_ip(i, ip);
     cc_name(h, i, name);
-    if (r == 0) /* ooda counts queries: an answer repeats the query's name */
+    if (g->o.cef) { /* an alert naming the C&C's address, or its host and URL */
+        char benign_dst[48];
+        r = 1 + (r & 1); /* 1: flow-listed, 2: http-listed */
+        server_ip(benign_dst);
+        if (r == 1)
+            cef_alert(g, src, ip, NULL, NULL);
+        else
+            cef_alert(g, src, benign_dst, name, "/gate.php");
+        g->listed[r]++;
+        h->listed++;
+        return;
+    }
+    if (g->o.zeek != NULL)
+        r = r & 1; /* Zeek: a dns query or a flow */
+    if (r == 0)    /* ooda counts queries: an answer repeats the query's name */
         ev_dns(g, src, name, true);
     else if (r == 1)
         ev_flow(g, src, ip, 443);
@@ -334,13 +539,35 @@ static void bad_line(struct gen *g)
         "{\"timestamp\":\"2026-11-02T00:00:00.000000+0000\",\"event_type\":\"dns\","
         "\"src_ip\":\"10.0.0.1\",\"dns\":{\"rrname\":\"\xff\xfe.example\"}}",
         "this is not json"};
-    const char *s = bad[g->bad % 5];
+    static const char *const bad_tsv[] = {
+        "1793577600.000000\tCbad\t10.0.0.1",
+        "yesterday\tCbad\t10.0.0.1\t1\t10.0.0.2\t80\ttcp\thttp\t1.0\t1\t1\tSF",
+        "1793577600.000000\tCbad\t10.0.0.999\t1\t10.0.0.2\t80\ttcp\thttp\t1.0\t1\t1\tSF",
+        "1793577600.000000\tCbad\t10.0.0.1\tssh\t10.0.0.2\t80\ttcp\thttp\t1.0\t1\t1\tSF"};
+    static const char *const bad_json[] = {
+        "{\"ts\":1793577600.0,\"uid\":\"Cbad\",\"id.orig_h\":",
+        "{\"ts\":\"yesterday\",\"uid\":\"Cbad\",\"id.orig_h\":\"10.0.0.1\","
+        "\"id.resp_h\":\"10.0.0.2\"}",
+        "{\"ts\":1793577600.0,\"uid\":\"Cbad\",\"id.orig_h\":\"10.0.0.999\","
+        "\"id.resp_h\":\"10.0.0.2\"}",
+        "{\"ts\":1793577600.0,\"uid\":\"Cbad\",\"id.orig_h\":\"10.0.0.1\",\"id.orig_p\":\"ssh\","
+        "\"id.resp_h\":\"10.0.0.2\"}"};
+    static const char *const bad_cef[] = {
+        "<134>1 2026-11-02T00:00:00Z fw01 ips - - - CEF:0|Acme|IPS|5.1|1001",
+        "<134>1 2026-11-02T00:00:00Z fw01 ips - - - CEF:0|Acme|IPS|5.1|1001|x|5|dst=10.0.0.2",
+        "<134>1 2026-11-02T00:00:00Z fw01 ips - - - CEF:0|Acme|IPS|5.1|1001|x|5|src=10.0.0.999",
+        "<134>Nov  2 00:00:00 fw02 CEF:0|Acme|IPS|5.2|1001|x|5|src=10.0.0.1 dst=10.0.0.2"};
+    const char *s = g->o.cef            ? bad_cef[g->bad % 4]
+                    : g->o.zeek == NULL ? bad[g->bad % 5]
+                    : zeek_json(g)      ? bad_json[g->bad % 4]
+                                        : bad_tsv[g->bad % 4];
 
     fprintf(g->f, "%s\n", s);
     g->bytes += strlen(s) + 1;
     g->lines++;
+    g->conn_lines++;
     if (g->bad < 64)
-        g->bad_at[g->bad] = g->lines;
+        g->bad_at[g->bad] = g->o.zeek != NULL ? g->conn_lines : g->lines;
     g->bad++;
 }
 
@@ -348,13 +575,15 @@ static void usage(void)
 {
     fprintf(stderr, "usage: gen-eve --out FILE --truth FILE [--events N | --bytes B] [--hosts H]\n"
                     "               [--indicators FILE] [--infected-rate R] [--bad K]\n"
+                    "               [--zeek tsv|json --dns-out FILE | --cef yes]\n"
                     "               [--seed S] [--start UNIX]\n");
     exit(64);
 }
 
 static void parse(int argc, char **argv, struct opts *o)
 {
-    *o = (struct opts){NULL, NULL, NULL, 100000, 0, 0, 1, 10000, 0.01, 1793577600};
+    *o = (struct opts){NULL, NULL, NULL, NULL,  NULL, false,     100000,
+                       0,    0,    1,    10000, 0.01, 1793577600};
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (v == NULL)
@@ -379,10 +608,19 @@ static void parse(int argc, char **argv, struct opts *o)
             o->infected_rate = strtod(v, NULL);
         else if (strcmp(a, "--start") == 0)
             o->start = strtoll(v, NULL, 10);
+        else if (strcmp(a, "--zeek") == 0)
+            o->zeek = v;
+        else if (strcmp(a, "--dns-out") == 0)
+            o->dns_out = v;
+        else if (strcmp(a, "--cef") == 0)
+            o->cef = strcmp(v, "yes") == 0;
         else
             usage();
     }
     if (o->out == NULL || o->truth == NULL || o->hosts == 0 || o->hosts > (1u << 24))
+        usage();
+    if (o->zeek != NULL &&
+        (o->dns_out == NULL || (strcmp(o->zeek, "tsv") != 0 && strcmp(o->zeek, "json") != 0)))
         usage();
 }
 
@@ -457,6 +695,15 @@ int main(int argc, char **argv)
         perror(g.o.out);
         return 73;
     }
+    if (g.o.zeek != NULL) {
+        g.fd = fopen(g.o.dns_out, "w");
+        if (g.fd == NULL) {
+            perror(g.o.dns_out);
+            return 73;
+        }
+        zeek_header(&g, g.f, "conn", conn_fields, conn_types);
+        zeek_header(&g, g.fd, "dns", dns_fields, dns_types);
+    }
     for (uint32_t i = 0; i < g.o.hosts; i++) {
         g.h[i].v4 = (i + 1) * 2654435761u % 0xfffffe + 1; /* distinct, spread in 10/8 */
         g.h[i].v6 = below(16) == 0;
@@ -487,6 +734,14 @@ int main(int argc, char **argv)
     }
     while (g.bad < g.o.bad)
         bad_line(&g);
+    if (g.fd != NULL) {
+        zeek_close(&g, g.f);
+        zeek_close(&g, g.fd);
+        if (fclose(g.fd) != 0) {
+            perror(g.o.dns_out);
+            return 74;
+        }
+    }
     if (fclose(g.f) != 0) {
         perror(g.o.out);
         return 74;

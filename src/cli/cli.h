@@ -20,6 +20,7 @@ int cli_export(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_hosts(int argc, char **argv);
+int cli_alerts(int argc, char **argv);
 
 /* Prints "ooda: CMD: message" on stderr and returns the sysexits code for code. */
 int cli_fail(const char *cmd, enum err_code code, const char *msg);

@@ -13,7 +13,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"ingest", cli_ingest, "observe: ingest darknet captures and sensor logs (EVE)",
+    {"ingest", cli_ingest, "observe: ingest darknet captures and sensor logs",
      "usage: ooda ingest --sensor NAME [options] FILE... | -\n"
      "       ooda ingest --sensor NAME [options] --live IFACE [--bpf FILTER]\n"
      "\n"
@@ -21,10 +21,11 @@ static const struct command commands[] = {
      "Captures (pcap/pcapng) of a darknet (network telescope): each packet is classified\n"
      "(tcp_syn, udp, icmp_echo, backscatter, other) and aggregated per source per day,\n"
      "per port and class per hour, per country and per ASN per hour (docs/darknet.md).\n"
-     "Suricata EVE JSON: events counted per hour and type, alerts per source and\n"
-     "signature per day, and every host that resolves or contacts a listed indicator\n"
-     "gets evidence (docs/sensors.md); bad lines are reported as FILE:LINE: reason\n"
-     "and the rest is ingested.\n"
+     "Sensor logs (Suricata EVE, Zeek conn.log/dns.log as TSV or JSON, CEF over\n"
+     "syslog, Cowrie JSON): events counted per hour and type, alerts per source and\n"
+     "signature per day, and every host that resolves or contacts a listed indicator,\n"
+     "or logs into a honeypot, gets evidence (docs/sensors.md, ooda hosts); bad lines\n"
+     "are reported as FILE:LINE: reason and the rest is ingested.\n"
      "Each file is committed in one transaction; a file whose content the sensor\n"
      "already ingested is skipped.\n"
      "\n"
@@ -54,6 +55,21 @@ static const struct command commands[] = {
      "scanned the darknet), dns-listed, flow-listed, http-listed, tls-listed,\n"
      "file-listed (a sensor log shows it resolving or contacting a listed indicator).\n"
      "The filters combine; none lists every host. See docs/hosts.md.\n"},
+    {"alerts", cli_alerts, "orient: early warning of port scanning surges",
+     "usage: ooda alerts [--since T] [--until T] [--sensor NAME] [--json] [--db PATH]\n"
+     "\n"
+     "Runs the early-warning detector over the stored hourly darknet aggregates of each\n"
+     "sensor (or NAME) for the hours meeting the window (default: all), stores its alerts\n"
+     "(re-running updates them, never duplicates) and prints the alerts of the window.\n"
+     "An alert (kind port-surge) is a run of consecutive hours in which a (port, class)\n"
+     "pair's packets and new sources both exceed median + 6 MAD of the same hour-of-day\n"
+     "over the previous 7 days (or the median of the 6 hours before, if larger); hours\n"
+     "with fewer than 3 earlier days of data have no baseline and never alarm.\n"
+     "JSON: an array of {id, sensor, kind, port, class, start_hour, end_hour, hours,\n"
+     "packets, baseline, magnitude, new_sources, top_sources [{ip, country, asn,\n"
+     "packets}], top_countries [{country, sources, packets}], created}; packets,\n"
+     "baseline and new_sources are of the start hour, magnitude = packets / baseline.\n"
+     "See docs/early-warning.md.\n"},
     {"darknet", cli_darknet, "orient: darknet summary and top-N tables",
      "usage: ooda darknet summary [--since T] [--until T] [--sensor NAME] [--json]\n"
      "       ooda darknet top --by source|port|country|asn [--since T] [--until T]\n"

@@ -134,20 +134,29 @@ int observe_cowrie_parse(const char *line, size_t len, struct ev_rec *r, const c
 /* Looks at up to 16 lines: the first that names its event decides. */
 enum ev_format observe_log_format(const char *data, size_t len)
 {
-    static const struct jscan_key k[] = {{"eventid", 7, 0, NULL}, {"event_type", 10, 1, NULL}};
-    static const struct jscan_keys t = {k, 2};
+    static const struct jscan_key k[] = {{"eventid", 7, 0, NULL},
+                                         {"event_type", 10, 1, NULL},
+                                         {"uid", 3, 2, NULL},
+                                         {"id.orig_h", 9, 3, NULL}};
+    static const struct jscan_keys t = {k, 4};
     size_t pos = 0;
 
+    if (len >= 10 && memcmp(data, "#separator", 10) == 0)
+        return EVF_ZEEK_TSV;
+    if (len > 0 && data[0] != '{' && observe_cef_sniff(data, len))
+        return EVF_CEF;
     for (int i = 0; i < 16 && pos < len; i++) {
         const char *nl = memchr(data + pos, '\n', len - pos);
         size_t end = nl != NULL ? (size_t)(nl - data) : len, off;
-        struct jscan_val v[2];
+        struct jscan_val v[4];
         const char *why;
-        if (jscan_object(data + pos, end - pos, &t, v, 2, &off, &why)) {
+        if (jscan_object(data + pos, end - pos, &t, v, 4, &off, &why)) {
             if (v[0].type == JS_STR && v[0].len > 7 && memcmp(v[0].p, "cowrie.", 7) == 0)
                 return EVF_COWRIE;
             if (v[1].type == JS_STR)
                 return EVF_EVE;
+            if (v[2].type == JS_STR || v[3].type == JS_STR)
+                return EVF_ZEEK_JSON;
         }
         pos = end + 1;
     }

@@ -551,7 +551,17 @@ static bool name_hit(const struct ev_agg *a, const struct jscan_val *v, struct m
     return n > 0 && match_domain(a->listed, s, n, hit);
 }
 
-/* http://host/path canonicalised, then its Safe Browsing expressions. */
+static bool full_url_hit(const struct ev_agg *a, const char *u, size_t n, struct match_hit *hit)
+{
+    char canon[IOC_VALUE_MAX + 1];
+    struct err ce;
+
+    return ioc_canon(IOC_URL, u, n, canon, sizeof(canon), &ce) == ERR_OK &&
+           match_url(a->listed, canon, hit);
+}
+
+/* http://host/path canonicalised, then its Safe Browsing expressions; a url that is a
+ * whole URL (CEF's request) is taken as it is. */
 static bool url_hit(const struct ev_agg *a, const struct ev_rec *r, struct match_hit *hit)
 {
     char host[512], path[2048], url[2600];
@@ -562,6 +572,8 @@ static bool url_hit(const struct ev_agg *a, const struct ev_rec *r, struct match
     struct err ce;
     int k;
 
+    if (pn > 7 && (memcmp(p, "http://", 7) == 0 || memcmp(p, "https://", 8) == 0))
+        return full_url_hit(a, p, pn, hit);
     if (hn == 0 || pn == 0 || p[0] != '/')
         return false;
     k = snprintf(url, sizeof(url), "http://%.*s%.*s", (int)hn, h, (int)pn, p);
@@ -594,6 +606,13 @@ static enum err_code match_event(struct ev_agg *a, const struct ev_rec *r, struc
     case EV_TLS:
         if (name_hit(a, &r->name, &hit))
             return add_evidence(a, &r->src, r->ts, EVID_TLS, hit.value, hit.len, r->dport, e);
+        return ERR_OK;
+    case EV_ALERT: /* an alert (EVE, CEF) that names a listed peer, host or URL */
+        if ((r->name.type == JS_STR && name_hit(a, &r->name, &hit)) ||
+            (a->has_urls && r->url.type == JS_STR && url_hit(a, r, &hit)))
+            return add_evidence(a, &r->src, r->ts, EVID_HTTP, hit.value, hit.len, r->dport, e);
+        if (match_ip(a->listed, &r->dst, &hit))
+            return add_evidence(a, &r->src, r->ts, EVID_FLOW, hit.value, hit.len, r->dport, e);
         return ERR_OK;
     case EV_FILEINFO: /* the file travels to dest_ip */
         if ((r->sha256.type == JS_STR &&

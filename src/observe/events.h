@@ -34,7 +34,7 @@ enum ev_kind {
 #define EV_COWRIE_FIRST EV_HP_CONNECT
 #define EV_COWRIE_N     5
 
-enum ev_format { EVF_EVE, EVF_COWRIE };
+enum ev_format { EVF_EVE, EVF_COWRIE, EVF_ZEEK_TSV, EVF_ZEEK_JSON, EVF_CEF };
 
 struct ev_rec {
     int64_t ts; /* Unix seconds */
@@ -67,9 +67,34 @@ bool observe_eve_time(const char *s, size_t n, int64_t *out);
 /* Cowrie JSON: the same contract as observe_eve_parse (eventid instead of event_type). */
 int observe_cowrie_parse(const char *line, size_t len, struct ev_rec *r, const char **reason,
                          size_t *off, char skipped_type[32]);
-/* The format of a JSON-lines log from its first lines: Cowrie when a line has an
- * "eventid" of "cowrie.*", else EVE. */
+/* The format of a log from its first lines: Zeek TSV when it starts with "#separator",
+ * CEF when its first line holds "CEF:";
+ * for JSON lines, the first of the first 16 lines that names its kind decides: Cowrie
+ * for an "eventid" of "cowrie.*", Zeek JSON for "uid" or "id.orig_h", else EVE. */
 enum ev_format observe_log_format(const char *data, size_t len);
+
+/* Zeek TSV: the state its header lines set. */
+enum { ZEEK_TS, ZEEK_ORIG_H, ZEEK_ORIG_P, ZEEK_RESP_H, ZEEK_RESP_P, ZEEK_QUERY, ZEEK_NCOLS };
+struct zeek_tsv {
+    bool dns, conn;      /* #path */
+    bool have_fields;    /* #fields seen and usable */
+    int col[ZEEK_NCOLS]; /* column of each field we read, -1 absent */
+    int ncols;
+};
+/* A header line (starts with '#'): 0, or -1 with *reason for an unusable #fields. */
+int observe_zeek_tsv_header(struct zeek_tsv *z, const char *p, size_t n, const char **reason);
+/* A record line: 1 with *r (a flow for conn.log, a DNS query for dns.log), -1 with
+ * *reason. */
+int observe_zeek_tsv_parse(const struct zeek_tsv *z, const char *p, size_t n, struct ev_rec *r,
+                           const char **reason);
+/* CEF over syslog: an alert (signature: the Name, id from vendor, product and signature
+ * id; severity 0-10 or Low..Very-High mapped to 3..1); 1 with *r, -1 with *reason. */
+int observe_cef_parse(const char *line, size_t len, struct ev_rec *r, const char **reason);
+/* Whether the first line holds "CEF:". */
+bool observe_cef_sniff(const char *data, size_t len);
+/* A Zeek JSON record (conn or dns): 1 with *r, -1 with *reason and *off. */
+int observe_zeek_json_parse(const char *line, size_t len, struct ev_rec *r, const char **reason,
+                            size_t *off);
 
 const char *observe_ev_kind_name(enum ev_kind k);
 /* Shared field parsers: an IP address string (dotted quad without leading zeros, or

@@ -430,6 +430,10 @@ static bool looks_like_log(const uint8_t *d, size_t n)
 {
     size_t i = 0;
 
+    if (n >= 10 && memcmp(d, "#separator", 10) == 0) /* Zeek TSV */
+        return true;
+    if (n > 0 && d[0] != '{' && observe_cef_sniff((const char *)d, n)) /* syslog with CEF */
+        return true;
     while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
         i++;
     return i < n && d[i] == '{';
@@ -440,6 +444,7 @@ struct lines {
     uint64_t line;
     bool skipping; /* inside an overlong line: dropped up to its newline */
     enum ev_format fmt;
+    struct zeek_tsv zeek; /* Zeek TSV: what the header lines said */
 };
 
 static void reject_line(struct observe_ingest *in, const struct lines *ls, const char *why,
@@ -478,8 +483,21 @@ static enum err_code take_line(struct observe_ingest *in, struct lines *ls, cons
     res->log.lines++;
     if (blank(p, n))
         return ERR_OK;
+    skipped[0] = '\0';
+    off = SIZE_MAX;
+    if (ls->fmt == EVF_ZEEK_TSV && p[0] == '#') { /* header lines are not events */
+        if (observe_zeek_tsv_header(&ls->zeek, p, n, &why) < 0)
+            reject_line(in, ls, why, SIZE_MAX, res);
+        return ERR_OK;
+    }
     if (ls->fmt == EVF_COWRIE)
         k = observe_cowrie_parse(p, n, &r, &why, &off, skipped);
+    else if (ls->fmt == EVF_ZEEK_TSV)
+        k = observe_zeek_tsv_parse(&ls->zeek, p, n, &r, &why);
+    else if (ls->fmt == EVF_ZEEK_JSON)
+        k = observe_zeek_json_parse(p, n, &r, &why, &off);
+    else if (ls->fmt == EVF_CEF)
+        k = observe_cef_parse(p, n, &r, &why);
     else
         k = observe_eve_parse(p, n, &r, &why, &off, skipped);
     if (k < 0) {
@@ -549,10 +567,18 @@ static enum err_code log_begin(struct observe_ingest *in, struct lines *ls, cons
     const struct match_snap *listed = NULL;
     enum err_code rc = ERR_OK;
 
+    static const char *const names[] = {"eve", "cowrie", "zeek", "zeek-json", "cef"};
+
     ls->fmt = observe_log_format((const char *)d, n);
-    res->format = ls->fmt == EVF_COWRIE ? "cowrie" : "eve";
-    res->log.kind_first = ls->fmt == EVF_COWRIE ? EV_COWRIE_FIRST : EV_EVE_FIRST;
-    res->log.kind_n = ls->fmt == EVF_COWRIE ? EV_COWRIE_N : EV_EVE_N;
+    res->format = names[ls->fmt];
+    res->log.kind_first = ls->fmt == EVF_COWRIE ? EV_COWRIE_FIRST
+                          : ls->fmt == EVF_CEF  ? EV_ALERT
+                                                : EV_EVE_FIRST;
+    res->log.kind_n = ls->fmt == EVF_COWRIE ? EV_COWRIE_N
+                      : ls->fmt == EVF_EVE  ? EV_EVE_N
+                      : ls->fmt == EVF_CEF  ? 1 /* alert */
+                                            : 2;
+        /* Zeek: flow (conn.log), dns */ /* Zeek: flow (conn.log), dns */
     if (in->ev != NULL)
         return ERR_OK;
     if (in->o.listed != NULL)
@@ -576,7 +602,7 @@ static enum err_code ingest_log_mapped(struct observe_ingest *in, const char *pa
                                        struct observe_file_result *res, struct progress *pg,
                                        struct err *e)
 {
-    struct lines ls = {path, 0, false, EVF_EVE};
+    struct lines ls = {path, 0, false, EVF_EVE, {0}};
     size_t pos = 0, hashed = 0, dropped = 0;
     enum err_code rc = log_begin(in, &ls, data, len < LOG_STEP ? len : LOG_STEP, res, e);
 
@@ -604,7 +630,7 @@ static enum err_code ingest_log_stream(struct observe_ingest *in, const char *pa
                                        struct buf *b, bool eof, XXH3_state_t *h,
                                        struct observe_file_result *res, struct err *e)
 {
-    struct lines ls = {path, 0, false, EVF_EVE};
+    struct lines ls = {path, 0, false, EVF_EVE, {0}};
     uint64_t consumed = 0;
     enum err_code rc = log_begin(in, &ls, b->data, b->len, res, e);
 

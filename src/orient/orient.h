@@ -79,4 +79,54 @@ typedef bool (*orient_host_fn)(void *arg, const struct orient_host *h);
 enum err_code orient_hosts_each(struct store *st, const struct store_host_query *q,
                                 orient_host_fn fn, void *arg, struct err *e);
 
+/* ---- early warning (ewarn.c, docs/early-warning.md) --------------------------------- */
+
+/* Baseline of one hour of one (port, class) series: the median and MAD of the same
+ * hour-of-day on up to ORIENT_EW_DAYS earlier days (at least ORIENT_EW_MIN_DAYS, else
+ * no baseline), blended with the median of the ORIENT_EW_RECENT preceding hours by
+ * taking the larger median; the bound is median + ORIENT_EW_K * max(MAD, sqrt(median), 1). */
+#define ORIENT_EW_K        6.0
+#define ORIENT_EW_DAYS     7
+#define ORIENT_EW_MIN_DAYS 3
+#define ORIENT_EW_RECENT   6
+
+struct orient_ew_bound {
+    double day_median, recent_median; /* recent_median 0 without preceding hours */
+    double median;                    /* max(day_median, recent_median) */
+    double mad;                       /* MAD of the same-hour-of-day values (unscaled) */
+    double spread;                    /* max(mad, sqrt(median), 1) */
+    double threshold;                 /* median + K * spread: alarm above it */
+};
+/* Median of v[0..n), n >= 1 (mean of the two middle values when n is even); v is
+ * sorted in place. */
+double orient_ew_median(double *v, size_t n);
+/* Median absolute deviation of v[0..n) from m, n <= 64; v is left unchanged. */
+double orient_ew_mad(const double *v, size_t n, double m);
+/* Fills *out from day[0..nday) (same hour-of-day, nday <= ORIENT_EW_DAYS) and
+ * recent[0..nrecent) (nrecent <= ORIENT_EW_RECENT); false when nday < MIN_DAYS. */
+bool orient_ew_bound(const double *day, size_t nday, const double *recent, size_t nrecent,
+                     struct orient_ew_bound *out);
+
+/* One alert of one series: hours start..end (indices) alarmed, with the start hour's
+ * packets, packet baseline (bound median) and new sources. */
+struct orient_ew_hit {
+    size_t start, end;
+    double packets, baseline, new_sources;
+};
+typedef enum err_code (*orient_ew_hit_fn)(void *arg, const struct orient_ew_hit *h,
+                                          struct err *e);
+/* Runs the detector over hours from..n-1 of the hourly series pk (packets) and nw (new
+ * sources), index 0 being the first hour with data: an hour alarms when both exceed
+ * their bound; consecutive alarming hours make one hit. */
+enum err_code orient_ew_scan(const double *pk, const double *nw, size_t n, size_t from,
+                             orient_ew_hit_fn fn, void *arg, struct err *e);
+
+/* Runs the detector over the stored dk_port_hour rows of a sensor for the hours meeting
+ * [since, until) (from 24 hours before since, so an alert begun shortly before keeps
+ * its start; the 7 days before serve as history) and upserts every alert (kind
+ * port-surge) that ends at or after since, with its top sources and countries, in one
+ * transaction. *n receives the number of alerts written. */
+enum err_code orient_ew_run(struct store *st, int64_t sensor, int64_t since, int64_t until,
+                            int64_t now, size_t *n, struct err *e);
+
 #endif

@@ -102,6 +102,15 @@ static const char *const migrations[] = {
     "  PRIMARY KEY(ip, day, sensor_id, kind, what)) WITHOUT ROWID;"
     "CREATE INDEX evidence_day ON evidence(day, sensor_id);"
     "CREATE INDEX evidence_asn ON evidence(asn, day);",
+    /* 4 -> 5: early-warning alerts (docs/early-warning.md); one row per sensor, kind,
+     * port, class and start hour, so re-running the detector updates, never duplicates */
+    "CREATE TABLE alerts(id INTEGER PRIMARY KEY, sensor_id INTEGER NOT NULL REFERENCES"
+    "  sensors(id), kind TEXT NOT NULL, port INTEGER NOT NULL, class INTEGER NOT NULL,"
+    "  start_hour INTEGER NOT NULL, end_hour INTEGER NOT NULL, packets INTEGER NOT NULL,"
+    "  baseline REAL NOT NULL, magnitude REAL NOT NULL, new_sources INTEGER NOT NULL,"
+    "  top_sources TEXT NOT NULL, top_countries TEXT NOT NULL, created INTEGER NOT NULL,"
+    "  UNIQUE(sensor_id, kind, port, class, start_hour));"
+    "CREATE INDEX alerts_start ON alerts(start_hour);",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {

@@ -10,7 +10,7 @@
 struct store; /* opaque */
 
 /* Schema version this build migrates to. */
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 /* Darknet packet classes, in the order of every per-class array. */
 enum store_dk_class {
@@ -443,5 +443,43 @@ struct store_host_row {
 typedef bool (*store_host_row_fn)(void *arg, const struct store_host_row *r);
 enum err_code store_host_rows(struct store *st, const struct store_host_query *q,
                               store_host_row_fn fn, void *arg, struct err *e);
+
+/* ---- early-warning alerts (store_alerts.c; docs/early-warning.md) ------------------ */
+
+/* One alert: a surge of scanning on (port, class) seen by a sensor from start_hour to
+ * end_hour (hour starts, Unix seconds). packets, baseline and new_sources are of the
+ * start hour; magnitude = packets / max(baseline, 1). top_sources and top_countries are
+ * JSON arrays (see store_alert_tops). */
+struct store_alert {
+    int64_t id, sensor_id;
+    char sensor[64]; /* filled by store_alert_each */
+    char kind[16];   /* "port-surge" */
+    uint16_t port;
+    uint8_t cls;
+    int64_t start_hour, end_hour;
+    uint64_t packets, new_sources;
+    double baseline, magnitude;
+    char top_sources[1024], top_countries[512];
+    int64_t created;
+};
+/* Inserts the alert, or updates the row of the same (sensor, kind, port, class,
+ * start_hour) keeping its id and created time; a->id is set. */
+enum err_code store_alert_put(struct store *st, struct store_alert *a, int64_t now,
+                              struct err *e);
+/* Fills a->top_sources and a->top_countries from the source rows of the sensor on the
+ * start hour's day whose top ports hold (port, class) and whose hour map has the start
+ * hour: top_sources = up to 5 [{"ip","country","asn","packets"}] by packets on that pair
+ * that day (ties by address), top_countries = up to 5 [{"country","sources","packets"}]
+ * by sources, then packets, then code. */
+enum err_code store_alert_tops(struct store *st, struct store_alert *a, struct err *e);
+/* Calls fn for each alert whose hours meet [since, until), of the named sensor (NULL:
+ * all), by start hour, then sensor, port, class. Stops when fn returns false. */
+typedef bool (*store_alert_fn)(void *arg, const struct store_alert *a);
+enum err_code store_alert_each(struct store *st, const char *sensor, int64_t since,
+                               int64_t until, store_alert_fn fn, void *arg, struct err *e);
+/* Calls fn for each sensor (id, name) in id order; stops when fn returns false. */
+typedef bool (*store_sensor_fn)(void *arg, int64_t id, const char *name);
+enum err_code store_alert_sensors(struct store *st, store_sensor_fn fn, void *arg,
+                                  struct err *e);
 
 #endif
