@@ -20,6 +20,7 @@ int cli_export(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_hosts(int argc, char **argv);
+int cli_notify(int argc, char **argv);
 int cli_alerts(int argc, char **argv);
 
 /* Prints "ooda: CMD: message" on stderr and returns the sysexits code for code. */
@@ -36,6 +37,11 @@ void cli_json_time(cJSON *obj, const char *key, int64_t t);
 
 /* Parses --since/--until values (NULL: the defaults 0 and "far future"). */
 int cli_range(const char *cmd, const char *since, const char *until, int64_t *s, int64_t *u);
+
+/* One scope option of a host listing into q: opt 'a' --asn N (AS prefix allowed), 'p'
+ * --prefix CIDR, 'c' --country CC. q starts as cli_host_scope_init leaves it (any). */
+void cli_host_scope_init(struct store_host_query *q);
+int cli_host_scope(const char *cmd, int opt, const char *arg, struct store_host_query *q);
 
 /* ---- the listed indicators, collected for delivery (listed.c) ---- */
 struct cli_item {

@@ -13,15 +13,6 @@ struct hosts_args {
     bool json;
 };
 
-/* lo..hi of a prefix in ip16 byte order. */
-static void prefix_range(const struct cidr *c, struct ip16 *lo, struct ip16 *hi)
-{
-    *lo = c->net;
-    *hi = c->net;
-    for (int bit = c->len; bit < 128; bit++)
-        hi->b[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
-}
-
 static int parse_args(int argc, char **argv, struct hosts_args *a)
 {
     static const struct option opts[] = {
@@ -35,14 +26,10 @@ static int parse_args(int argc, char **argv, struct hosts_args *a)
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    struct cidr cidr;
-    struct err e;
-    uint64_t v;
-    int c;
+    int c, rc;
 
     memset(a, 0, sizeof(*a));
-    a->q.asn = -1;
-    memset(a->q.hi.b, 0xff, 16);
+    cli_host_scope_init(&a->q);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -60,22 +47,11 @@ static int parse_args(int argc, char **argv, struct hosts_args *a)
             a->json = true;
             break;
         case 'a':
-            if (strncasecmp(optarg, "AS", 2) == 0)
-                optarg += 2;
-            if (num_parse_u64(optarg, UINT32_MAX, &v, &e) != ERR_OK)
-                return cli_usage("hosts", "--asn: want an AS number");
-            a->q.asn = (int64_t)v;
-            break;
         case 'p':
-            if (cidr_parse(optarg, &cidr, &e) != ERR_OK)
-                return cli_usage("hosts", e.msg);
-            prefix_range(&cidr, &a->q.lo, &a->q.hi);
-            break;
         case 'c':
-            if (strlen(optarg) != 2)
-                return cli_usage("hosts", "--country: want a two-letter code");
-            a->q.country[0] = (char)(optarg[0] & ~0x20);
-            a->q.country[1] = (char)(optarg[1] & ~0x20);
+            rc = cli_host_scope("hosts", c, optarg, &a->q);
+            if (rc != EX_OK)
+                return rc;
             break;
         case 'h':
             cli_help("hosts", stdout);

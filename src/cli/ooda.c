@@ -46,6 +46,15 @@ static const struct command commands[] = {
      "\n"
      "exit: 0 ok, 64 usage, 65 bad input (a bad capture commits nothing of itself, a log\n"
      "      its good lines; other files are still ingested), 66 missing input\n"},
+    {"notify", cli_notify, "act: network-owner reports of likely infected hosts",
+     "usage: ooda notify report (--asn N | --prefix CIDR | --country CC) [--since T]\n"
+     "                          [--until T] [--format csv|json] [--db PATH]\n"
+     "\n"
+     "One row per piece of evidence against a likely infected or abusing host of the\n"
+     "network owner, in the fixed schema of docs/reports.md (schema_version 1):\n"
+     "timestamp, ip, asn, country, port, class, evidence, sensor. CSV has a header\n"
+     "line; JSON is {\"schema_version\": 1, \"rows\": [...]}. Columns never change\n"
+     "meaning or order; new ones only append, with a version bump.\n"},
     {"hosts", cli_hosts, "orient: likely infected hosts with their evidence",
      "usage: ooda hosts [--asn N | --prefix CIDR | --country CC] [--since T] [--until T]\n"
      "                  [--json] [--db PATH]\n"

@@ -1,0 +1,206 @@
+/* notify.c - `ooda notify report`: the network-owner report, one row per piece of
+ * evidence against a likely infected or abusing host of an ASN, a prefix or a country,
+ * in the fixed schema of docs/reports.md (CSV with a header, or JSON). */
+#include "cli/cli.h"
+#include "orient/orient.h"
+
+#include <getopt.h>
+#include <string.h>
+#include <sysexits.h>
+
+/* docs/reports.md: columns never change meaning or order; new ones only append, with a
+ * bump of this version. */
+#define REPORT_SCHEMA_VERSION 1
+static const char *const report_columns[] = {"timestamp", "ip",    "asn",      "country",
+                                             "port",      "class", "evidence", "sensor"};
+#define NCOLS (sizeof(report_columns) / sizeof(report_columns[0]))
+
+struct notify_args {
+    const char *db, *since, *until, *format;
+    struct store_host_query q;
+    bool scoped;
+};
+
+/* The report's class of an evidence kind (docs/reports.md). */
+static const char *class_of(const char *kind)
+{
+    static const char *const map[][2] = {{"darknet-scan", "scanner"},
+                                         {"dns-listed", "c2-contact"},
+                                         {"flow-listed", "c2-contact"},
+                                         {"http-listed", "c2-contact"},
+                                         {"tls-listed", "c2-contact"},
+                                         {"file-listed", "malware-download"},
+                                         {"honeypot-download", "malware-download"},
+                                         {"honeypot-login", "brute-force-login"},
+                                         {"honeypot-command", "honeypot-command"}};
+
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(kind, map[i][0]) == 0)
+            return map[i][1];
+    return "other";
+}
+
+static int parse_args(int argc, char **argv, struct notify_args *a)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"since", required_argument, 0, 's'},
+        {"until", required_argument, 0, 'u'},
+        {"asn", required_argument, 0, 'a'},
+        {"prefix", required_argument, 0, 'p'},
+        {"country", required_argument, 0, 'c'},
+        {"format", required_argument, 0, 'f'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    int c, rc;
+
+    memset(a, 0, sizeof(*a));
+    cli_host_scope_init(&a->q);
+    a->format = "csv";
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            a->db = optarg;
+            break;
+        case 's':
+            a->since = optarg;
+            break;
+        case 'u':
+            a->until = optarg;
+            break;
+        case 'f':
+            a->format = optarg;
+            break;
+        case 'a':
+        case 'p':
+        case 'c':
+            rc = cli_host_scope("notify", c, optarg, &a->q);
+            if (rc != EX_OK)
+                return rc;
+            a->scoped = true;
+            break;
+        case 'h':
+            cli_help("notify", stdout);
+            return -1;
+        default:
+            return cli_usage("notify", "unknown option or missing value");
+        }
+    }
+    if (optind < argc)
+        return cli_usage("notify", "unexpected argument");
+    if (!a->scoped)
+        return cli_usage("notify", "report: give --asn N, --prefix CIDR or --country CC");
+    if (strcmp(a->format, "csv") != 0 && strcmp(a->format, "json") != 0)
+        return cli_usage("notify", "--format: csv or json");
+    return cli_range("notify", a->since, a->until, &a->q.since, &a->q.until);
+}
+
+/* A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
+static void csv_field(const char *s, bool last)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, stdout);
+    } else {
+        putchar('"');
+        for (; *s != '\0'; s++) {
+            if (*s == '"')
+                putchar('"');
+            putchar(*s);
+        }
+        putchar('"');
+    }
+    putchar(last ? '\n' : ',');
+}
+
+struct out {
+    cJSON *rows; /* NULL: CSV */
+    uint64_t n;
+};
+
+static bool on_host(void *arg, const struct orient_host *h)
+{
+    struct out *o = arg;
+    char ip[64], ts[32], asn[16], port[8], ev[600];
+
+    ip16_format(&h->ip, ip, sizeof(ip));
+    (void)snprintf(asn, sizeof(asn), "%u", h->asn);
+    for (size_t i = 0; i < h->n; i++) {
+        const struct orient_evidence *v = &h->ev[i];
+        const char *row[NCOLS];
+        time_format(v->first_seen, ts, sizeof(ts));
+        (void)snprintf(port, sizeof(port), "%u", v->port);
+        (void)snprintf(ev, sizeof(ev), "%s: %s (%llu)", v->kind, v->what,
+                       (unsigned long long)v->count);
+        row[0] = ts;
+        row[1] = ip;
+        row[2] = asn;
+        row[3] = h->country;
+        row[4] = port;
+        row[5] = class_of(v->kind);
+        row[6] = ev;
+        row[7] = v->sensor;
+        o->n++;
+        if (o->rows == NULL) {
+            for (size_t c = 0; c < NCOLS; c++)
+                csv_field(row[c], c + 1 == NCOLS);
+            continue;
+        }
+        cJSON *j = cJSON_CreateObject();
+        for (size_t c = 0; c < NCOLS; c++) {
+            if (c == 2 || c == 4)
+                cJSON_AddNumberToObject(j, report_columns[c], c == 2 ? h->asn : v->port);
+            else
+                cJSON_AddStringToObject(j, report_columns[c], row[c]);
+        }
+        cJSON_AddItemToArray(o->rows, j);
+    }
+    return true;
+}
+
+static int report(int argc, char **argv)
+{
+    struct notify_args a;
+    struct store *st = NULL;
+    struct out o = {NULL, 0};
+    cJSON *doc = NULL;
+    struct err e;
+    int rc = parse_args(argc, argv, &a);
+
+    if (rc != EX_OK)
+        return rc < 0 ? EX_OK : rc;
+    if (store_open(a.db, &st, &e) != ERR_OK)
+        return cli_fail("notify", e.code, e.msg);
+    if (strcmp(a.format, "json") == 0) {
+        doc = cJSON_CreateObject();
+        cJSON_AddNumberToObject(doc, "schema_version", REPORT_SCHEMA_VERSION);
+        o.rows = cJSON_AddArrayToObject(doc, "rows");
+    } else {
+        for (size_t c = 0; c < NCOLS; c++)
+            csv_field(report_columns[c], c + 1 == NCOLS);
+    }
+    rc = orient_hosts_each(st, &a.q, on_host, &o, &e) == ERR_OK ? EX_OK
+                                                                : cli_fail("notify", e.code, e.msg);
+    store_close(st);
+    if (doc != NULL) {
+        if (rc != EX_OK) {
+            cJSON_Delete(doc);
+            return rc;
+        }
+        return cli_print_json(doc);
+    }
+    return rc;
+}
+
+int cli_notify(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        cli_help("notify", argc < 2 ? stderr : stdout);
+        return argc < 2 ? EX_USAGE : EX_OK;
+    }
+    if (strcmp(argv[1], "report") == 0)
+        return report(argc - 1, argv + 1);
+    return cli_usage("notify", "unknown subcommand (report)");
+}
