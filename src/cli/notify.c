@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <string.h>
+#include <strings.h>
 #include <sysexits.h>
 
 /* docs/reports.md: columns never change meaning or order; new ones only append, with a
@@ -16,7 +17,7 @@ static const char *const report_columns[] = {"timestamp", "ip",    "asn",      "
 #define NCOLS (sizeof(report_columns) / sizeof(report_columns[0]))
 
 struct notify_args {
-    const char *db, *since, *until, *format;
+    const char *db, *since, *until, *format, *owner, *at;
     struct store_host_query q;
     bool scoped;
 };
@@ -40,18 +41,16 @@ static const char *class_of(const char *kind)
     return "other";
 }
 
-static int parse_args(int argc, char **argv, struct notify_args *a)
+/* need_scope: report wants --asn, --prefix or --country; status does not. */
+static int parse_args(int argc, char **argv, struct notify_args *a, bool need_scope)
 {
     static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},
-        {"since", required_argument, 0, 's'},
-        {"until", required_argument, 0, 'u'},
-        {"asn", required_argument, 0, 'a'},
-        {"prefix", required_argument, 0, 'p'},
-        {"country", required_argument, 0, 'c'},
-        {"format", required_argument, 0, 'f'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"db", required_argument, 0, 'd'},     {"since", required_argument, 0, 's'},
+        {"until", required_argument, 0, 'u'},  {"asn", required_argument, 0, 'a'},
+        {"prefix", required_argument, 0, 'p'}, {"country", required_argument, 0, 'c'},
+        {"format", required_argument, 0, 'f'}, {"owner", required_argument, 0, 'o'},
+        {"at", required_argument, 0, 't'},     {"json", no_argument, 0, 'j'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0},
     };
     int c, rc;
 
@@ -74,6 +73,15 @@ static int parse_args(int argc, char **argv, struct notify_args *a)
         case 'f':
             a->format = optarg;
             break;
+        case 'o':
+            a->owner = optarg;
+            break;
+        case 't':
+            a->at = optarg;
+            break;
+        case 'j':
+            a->format = "json";
+            break;
         case 'a':
         case 'p':
         case 'c':
@@ -91,7 +99,7 @@ static int parse_args(int argc, char **argv, struct notify_args *a)
     }
     if (optind < argc)
         return cli_usage("notify", "unexpected argument");
-    if (!a->scoped)
+    if (need_scope && !a->scoped)
         return cli_usage("notify", "report: give --asn N, --prefix CIDR or --country CC");
     if (strcmp(a->format, "csv") != 0 && strcmp(a->format, "json") != 0)
         return cli_usage("notify", "--format: csv or json");
@@ -118,6 +126,11 @@ static void csv_field(const char *s, bool last)
 struct out {
     cJSON *rows; /* NULL: CSV */
     uint64_t n;
+    struct store *st;
+    const char *owner;
+    int64_t at;
+    enum err_code rc;
+    struct err e;
 };
 
 static bool on_host(void *arg, const struct orient_host *h)
@@ -157,18 +170,148 @@ static bool on_host(void *arg, const struct orient_host *h)
         }
         cJSON_AddItemToArray(o->rows, j);
     }
+    /* remembered, so `notify status` can tell whether the host was cleaned up */
+    o->rc = store_notify_record(o->st, o->owner, &h->ip, o->at, h->n, &o->e);
+    return o->rc == ERR_OK;
+}
+
+/* The owner a report is remembered under: --owner, else its scope ("AS64500",
+ * "203.0.113.0/24", "JP", joined by spaces). */
+static void owner_label(const struct notify_args *a, int argc, char **argv, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    if (a->owner != NULL) {
+        (void)snprintf(out, cap, "%s", a->owner);
+        return;
+    }
+    out[0] = '\0';
+    for (int i = 1; i + 1 < argc; i++) {
+        const char *v = argv[i + 1];
+        int k;
+        if (strcmp(argv[i], "--asn") == 0)
+            k = snprintf(out + n, cap - n, "%sAS%s", n ? " " : "",
+                         strncasecmp(v, "AS", 2) == 0 ? v + 2 : v);
+        else if (strcmp(argv[i], "--prefix") == 0 || strcmp(argv[i], "--country") == 0)
+            k = snprintf(out + n, cap - n, "%s%s", n ? " " : "", v);
+        else
+            continue;
+        if (k < 0 || (size_t)k >= cap - n)
+            break;
+        n += (size_t)k;
+    }
+}
+
+/* Writes the rows and remembers the reported hosts, in one transaction. */
+static int report_rows(struct store *st, const struct notify_args *a, int argc, char **argv,
+                       struct out *o, struct err *e)
+{
+    char owner[256];
+    int64_t now = time_now();
+
+    owner_label(a, argc, argv, owner, sizeof(owner));
+    o->st = st;
+    o->owner = owner;
+    o->at = now;
+    if (a->at != NULL && time_parse(a->at, now, &o->at, e) != ERR_OK)
+        return cli_usage("notify", e->msg);
+    if (store_begin(st, e) != ERR_OK)
+        return cli_fail("notify", e->code, e->msg);
+    if (orient_hosts_each(st, &a->q, on_host, o, e) != ERR_OK || o->rc != ERR_OK) {
+        if (o->rc != ERR_OK)
+            *e = o->e;
+        store_rollback(st);
+        return cli_fail("notify", e->code, e->msg);
+    }
+    if (store_commit(st, e) != ERR_OK)
+        return cli_fail("notify", e->code, e->msg);
+    return EX_OK;
+}
+
+static bool on_status(void *arg, const struct store_notify_status *x)
+{
+    static const char *const days[] = {"1d", "7d", "30d"};
+    cJSON *arr = arg, *j = cJSON_CreateObject(), *w = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(j, "owner", x->owner);
+    cJSON_AddNumberToObject(j, "reported", (double)x->reported);
+    cli_json_time(j, "first_report", x->first_report);
+    cli_json_time(j, "last_report", x->last_report);
+    for (int d = 0; d < 3; d++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddNumberToObject(o, "due", (double)x->due[d]);
+        cJSON_AddNumberToObject(o, "still_seen", (double)x->seen[d]);
+        cJSON_AddItemToObject(w, days[d], o);
+    }
+    cJSON_AddItemToObject(j, "still_seen_after", w);
+    cJSON_AddItemToArray(arr, j);
     return true;
+}
+
+static void status_text(const cJSON *arr)
+{
+    static const char *const days[] = {"1d", "7d", "30d"};
+    const cJSON *j;
+
+    printf("%-30s %9s %14s %14s %14s\n", "owner", "reported", "seen >=1d", "seen >=7d",
+           "seen >=30d");
+    cJSON_ArrayForEach(j, arr)
+    {
+        const cJSON *w = cJSON_GetObjectItem(j, "still_seen_after");
+        char c[3][48];
+        for (int d = 0; d < 3; d++) {
+            const cJSON *o = cJSON_GetObjectItem(w, days[d]);
+            (void)snprintf(c[d], sizeof(c[d]), "%.0f of %.0f",
+                           cJSON_GetObjectItem(o, "still_seen")->valuedouble,
+                           cJSON_GetObjectItem(o, "due")->valuedouble);
+        }
+        printf("%-30s %9.0f %14s %14s %14s\n", cJSON_GetObjectItem(j, "owner")->valuestring,
+               cJSON_GetObjectItem(j, "reported")->valuedouble, c[0], c[1], c[2]);
+    }
+}
+
+/* `notify status`: per owner, the reported hosts still seen 1, 7 and 30 days later. */
+static int status(int argc, char **argv)
+{
+    struct notify_args a;
+    struct store *st = NULL;
+    cJSON *arr;
+    struct err e;
+    char owner[256];
+    int64_t now = time_now();
+    int rc = parse_args(argc, argv, &a, false);
+
+    if (rc != EX_OK)
+        return rc < 0 ? EX_OK : rc;
+    if (a.at != NULL && time_parse(a.at, now, &now, &e) != ERR_OK)
+        return cli_usage("notify", e.msg);
+    owner_label(&a, argc, argv, owner, sizeof(owner));
+    if (store_open(a.db, &st, &e) != ERR_OK)
+        return cli_fail("notify", e.code, e.msg);
+    arr = cJSON_CreateArray();
+    if (store_notify_status(st, owner[0] ? owner : NULL, now, on_status, arr, &e) != ERR_OK) {
+        cJSON_Delete(arr);
+        store_close(st);
+        return cli_fail("notify", e.code, e.msg);
+    }
+    store_close(st);
+    if (strcmp(a.format, "json") == 0)
+        return cli_print_json(arr);
+    status_text(arr);
+    cJSON_Delete(arr);
+    return EX_OK;
 }
 
 static int report(int argc, char **argv)
 {
     struct notify_args a;
     struct store *st = NULL;
-    struct out o = {NULL, 0};
+    struct out o;
     cJSON *doc = NULL;
     struct err e;
-    int rc = parse_args(argc, argv, &a);
+    int rc = parse_args(argc, argv, &a, true);
 
+    memset(&o, 0, sizeof(o));
     if (rc != EX_OK)
         return rc < 0 ? EX_OK : rc;
     if (store_open(a.db, &st, &e) != ERR_OK)
@@ -181,8 +324,7 @@ static int report(int argc, char **argv)
         for (size_t c = 0; c < NCOLS; c++)
             csv_field(report_columns[c], c + 1 == NCOLS);
     }
-    rc = orient_hosts_each(st, &a.q, on_host, &o, &e) == ERR_OK ? EX_OK
-                                                                : cli_fail("notify", e.code, e.msg);
+    rc = report_rows(st, &a, argc, argv, &o, &e);
     store_close(st);
     if (doc != NULL) {
         if (rc != EX_OK) {
@@ -202,5 +344,7 @@ int cli_notify(int argc, char **argv)
     }
     if (strcmp(argv[1], "report") == 0)
         return report(argc - 1, argv + 1);
-    return cli_usage("notify", "unknown subcommand (report)");
+    if (strcmp(argv[1], "status") == 0)
+        return status(argc - 1, argv + 1);
+    return cli_usage("notify", "unknown subcommand (report, status)");
 }

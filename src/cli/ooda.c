@@ -48,13 +48,17 @@ static const struct command commands[] = {
      "      its good lines; other files are still ingested), 66 missing input\n"},
     {"notify", cli_notify, "act: network-owner reports of likely infected hosts",
      "usage: ooda notify report (--asn N | --prefix CIDR | --country CC) [--since T]\n"
-     "                          [--until T] [--format csv|json] [--db PATH]\n"
+     "                          [--until T] [--format csv|json] [--owner NAME] [--at T]\n"
+     "       ooda notify status [--owner NAME | --asn N | --prefix CIDR | --country CC]\n"
+     "                          [--at T] [--json]\n"
      "\n"
      "One row per piece of evidence against a likely infected or abusing host of the\n"
      "network owner, in the fixed schema of docs/reports.md (schema_version 1):\n"
      "timestamp, ip, asn, country, port, class, evidence, sensor. CSV has a header\n"
      "line; JSON is {\"schema_version\": 1, \"rows\": [...]}. Columns never change\n"
-     "meaning or order; new ones only append, with a version bump.\n"},
+     "meaning or order; new ones only append, with a version bump.\n"
+     "Each report is remembered (owner: --owner, else the scope; time: now or --at);\n"
+     "status gives per owner the reported hosts still seen 1, 7 and 30 days later.\n"},
     {"hosts", cli_hosts, "orient: likely infected hosts with their evidence",
      "usage: ooda hosts [--asn N | --prefix CIDR | --country CC] [--since T] [--until T]\n"
      "                  [--json] [--db PATH]\n"

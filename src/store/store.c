@@ -111,6 +111,10 @@ static const char *const migrations[] = {
     "  top_sources TEXT NOT NULL, top_countries TEXT NOT NULL, created INTEGER NOT NULL,"
     "  UNIQUE(sensor_id, kind, port, class, start_hour));"
     "CREATE INDEX alerts_start ON alerts(start_hour);",
+    /* 5 -> 6: what network-owner reports said, for remediation tracking (docs/reports.md) */
+    "CREATE TABLE notify_sent(owner TEXT NOT NULL, ip BLOB NOT NULL,"
+    "  reported_at INTEGER NOT NULL, rows INTEGER NOT NULL,"
+    "  PRIMARY KEY(owner, ip, reported_at)) WITHOUT ROWID;",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {

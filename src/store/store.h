@@ -10,7 +10,7 @@
 struct store; /* opaque */
 
 /* Schema version this build migrates to. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 /* Darknet packet classes, in the order of every per-class array. */
 enum store_dk_class {
@@ -443,6 +443,23 @@ struct store_host_row {
 typedef bool (*store_host_row_fn)(void *arg, const struct store_host_row *r);
 enum err_code store_host_rows(struct store *st, const struct store_host_query *q,
                               store_host_row_fn fn, void *arg, struct err *e);
+
+/* Remediation tracking (docs/reports.md): a host reported to owner at a time, with how
+ * many report rows it had; the same (owner, host, time) again adds nothing. */
+enum err_code store_notify_record(struct store *st, const char *owner, const struct ip16 *ip,
+                                  int64_t reported_at, uint64_t rows, struct err *e);
+/* Per owner (NULL: every owner): hosts reported, and for d = 1, 7, 30 days how many of
+ * the hosts whose first report is at least d days before now were seen (any evidence,
+ * darknet scanning included) d days or more after that report. */
+struct store_notify_status {
+    const char *owner;
+    uint64_t reported;
+    uint64_t due[3], seen[3]; /* 1, 7, 30 days */
+    int64_t first_report, last_report;
+};
+typedef bool (*store_notify_fn)(void *arg, const struct store_notify_status *s);
+enum err_code store_notify_status(struct store *st, const char *owner, int64_t now,
+                                  store_notify_fn fn, void *arg, struct err *e);
 
 /* ---- early-warning alerts (store_alerts.c; docs/early-warning.md) ------------------ */
 

@@ -260,3 +260,71 @@ enum err_code store_host_rows(struct store *st, const struct store_host_query *q
     sqlite3_finalize(s);
     return ERR_OK;
 }
+
+/* ---- remediation tracking ---------------------------------------------------------- */
+
+enum err_code store_notify_record(struct store *st, const char *owner, const struct ip16 *ip,
+                                  int64_t reported_at, uint64_t rows, struct err *e)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT OR IGNORE INTO notify_sent(owner, ip, reported_at, rows)"
+                           " VALUES(?1,?2,?3,?4)",
+                           -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "prepare notify record", e);
+    sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 2, ip->b, 16, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, reported_at);
+    sqlite3_bind_int64(s, 4, (int64_t)rows);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    return rc == SQLITE_DONE ? ERR_OK : store_fail(st, "record a report", e);
+}
+
+/* Each reported host's first report and the last time anything saw it. */
+static const char status_sql[] =
+    "WITH r AS (SELECT owner, ip, min(reported_at) AS at, max(reported_at) AS latest"
+    "  FROM notify_sent WHERE ?1 IS NULL OR owner = ?1 GROUP BY owner, ip),"
+    " seen AS (SELECT ip, max(last_seen) AS last FROM evidence GROUP BY ip"
+    "  UNION ALL SELECT src, max(last_seen) FROM dk_source_day WHERE scanner GROUP BY src),"
+    " s AS (SELECT ip, max(last) AS last FROM seen GROUP BY ip)"
+    " SELECT r.owner, count(*), min(r.at), max(r.latest),"
+    " sum(r.at + 86400 <= ?2), sum(r.at + 86400 <= ?2 AND s.last >= r.at + 86400),"
+    " sum(r.at + 604800 <= ?2), sum(r.at + 604800 <= ?2 AND s.last >= r.at + 604800),"
+    " sum(r.at + 2592000 <= ?2), sum(r.at + 2592000 <= ?2 AND s.last >= r.at + 2592000)"
+    " FROM r LEFT JOIN s ON s.ip = r.ip GROUP BY r.owner ORDER BY r.owner";
+
+enum err_code store_notify_status(struct store *st, const char *owner, int64_t now,
+                                  store_notify_fn fn, void *arg, struct err *e)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, status_sql, -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "prepare notify status", e);
+    if (owner != NULL)
+        sqlite3_bind_text(s, 1, owner, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 2, now);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_notify_status x;
+        x.owner = (const char *)sqlite3_column_text(s, 0);
+        x.reported = (uint64_t)sqlite3_column_int64(s, 1);
+        x.first_report = sqlite3_column_int64(s, 2);
+        x.last_report = sqlite3_column_int64(s, 3);
+        for (int d = 0; d < 3; d++) {
+            x.due[d] = (uint64_t)sqlite3_column_int64(s, 4 + 2 * d);
+            x.seen[d] = (uint64_t)sqlite3_column_int64(s, 5 + 2 * d);
+        }
+        if (!fn(arg, &x))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        enum err_code ec = store_fail(st, "read notify status", e);
+        sqlite3_finalize(s);
+        return ec;
+    }
+    sqlite3_finalize(s);
+    return ERR_OK;
+}
