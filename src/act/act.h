@@ -219,4 +219,24 @@ enum err_code act_export_nft(FILE *f, const char *table, const struct act_item *
 enum err_code act_export_suricata(FILE *f, enum ioc_type t, const struct act_item *items, size_t n,
                                   struct err *e);
 
+/* ---- network-owner report delivery (notify.c, docs/reports.md) ---------------------- */
+
+#define ACT_NOTIFY_SIG_MAX 80 /* "sha256=" + 64 hex digits + NUL */
+
+/* Writes body to dir/name atomically (a temporary file, fsync, rename); path receives
+ * the file's path. ERR_IO with the reason. */
+enum err_code act_notify_file(const char *dir, const char *name, const char *body, size_t len,
+                              char *path, size_t cap, struct err *e);
+/* "sha256=" and the hex HMAC-SHA256 of body under secret: the X-Ooda-Signature header's
+ * value a receiver recomputes. */
+enum err_code act_notify_signature(const char *secret, const char *body, size_t len,
+                                   char out[ACT_NOTIFY_SIG_MAX]);
+/* POSTs body (JSON) to url (http or https) with X-Ooda-Signature; a status >= 400 or no
+ * answer within 60 s is ERR_IO with the reason. The secret is never logged. */
+enum err_code act_notify_webhook(const char *url, const char *secret, const char *body, size_t len,
+                                 struct err *e);
+/* Mails body (CSV) as an attachment from -> to through url (smtp:// or smtps://). */
+enum err_code act_notify_smtp(const char *url, const char *from, const char *to,
+                              const char *subject, const char *body, size_t len, struct err *e);
+
 #endif

@@ -2,6 +2,7 @@
  * evidence against a likely infected or abusing host of an ASN, a prefix or a country,
  * in the fixed schema of docs/reports.md (CSV with a header, or JSON). */
 #include "cli/cli.h"
+#include "cli/notify_int.h"
 #include "orient/orient.h"
 
 #include <getopt.h>
@@ -11,7 +12,6 @@
 
 /* docs/reports.md: columns never change meaning or order; new ones only append, with a
  * bump of this version. */
-#define REPORT_SCHEMA_VERSION 1
 static const char *const report_columns[] = {"timestamp", "ip",    "asn",      "country",
                                              "port",      "class", "evidence", "sensor"};
 #define NCOLS (sizeof(report_columns) / sizeof(report_columns[0]))
@@ -107,33 +107,29 @@ static int parse_args(int argc, char **argv, struct notify_args *a, bool need_sc
 }
 
 /* A CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
-static void csv_field(const char *s, bool last)
+static void csv_field(FILE *f, const char *s, bool last)
 {
     if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, stdout);
+        fputs(s, f);
     } else {
-        putchar('"');
+        fputc('"', f);
         for (; *s != '\0'; s++) {
             if (*s == '"')
-                putchar('"');
-            putchar(*s);
+                fputc('"', f);
+            fputc(*s, f);
         }
-        putchar('"');
+        fputc('"', f);
     }
-    putchar(last ? '\n' : ',');
+    fputc(last ? '\n' : ',', f);
 }
 
-struct out {
-    cJSON *rows; /* NULL: CSV */
-    uint64_t n;
-    struct store *st;
-    const char *owner;
-    int64_t at;
-    enum err_code rc;
-    struct err e;
-};
+void cli_notify_csv_header(FILE *f)
+{
+    for (size_t c = 0; c < NCOLS; c++)
+        csv_field(f, report_columns[c], c + 1 == NCOLS);
+}
 
-static bool on_host(void *arg, const struct orient_host *h)
+bool cli_notify_on_host(void *arg, const struct orient_host *h)
 {
     struct out *o = arg;
     char ip[64], ts[32], asn[16], port[8], ev[600];
@@ -158,7 +154,7 @@ static bool on_host(void *arg, const struct orient_host *h)
         o->n++;
         if (o->rows == NULL) {
             for (size_t c = 0; c < NCOLS; c++)
-                csv_field(row[c], c + 1 == NCOLS);
+                csv_field(o->f, row[c], c + 1 == NCOLS);
             continue;
         }
         cJSON *j = cJSON_CreateObject();
@@ -217,7 +213,7 @@ static int report_rows(struct store *st, const struct notify_args *a, int argc, 
         return cli_usage("notify", e->msg);
     if (store_begin(st, e) != ERR_OK)
         return cli_fail("notify", e->code, e->msg);
-    if (orient_hosts_each(st, &a->q, on_host, o, e) != ERR_OK || o->rc != ERR_OK) {
+    if (orient_hosts_each(st, &a->q, cli_notify_on_host, o, e) != ERR_OK || o->rc != ERR_OK) {
         if (o->rc != ERR_OK)
             *e = o->e;
         store_rollback(st);
@@ -312,6 +308,7 @@ static int report(int argc, char **argv)
     int rc = parse_args(argc, argv, &a, true);
 
     memset(&o, 0, sizeof(o));
+    o.f = stdout;
     if (rc != EX_OK)
         return rc < 0 ? EX_OK : rc;
     if (store_open(a.db, &st, &e) != ERR_OK)
@@ -321,8 +318,7 @@ static int report(int argc, char **argv)
         cJSON_AddNumberToObject(doc, "schema_version", REPORT_SCHEMA_VERSION);
         o.rows = cJSON_AddArrayToObject(doc, "rows");
     } else {
-        for (size_t c = 0; c < NCOLS; c++)
-            csv_field(report_columns[c], c + 1 == NCOLS);
+        cli_notify_csv_header(stdout);
     }
     rc = report_rows(st, &a, argc, argv, &o, &e);
     store_close(st);
@@ -346,5 +342,9 @@ int cli_notify(int argc, char **argv)
         return report(argc - 1, argv + 1);
     if (strcmp(argv[1], "status") == 0)
         return status(argc - 1, argv + 1);
-    return cli_usage("notify", "unknown subcommand (report, status)");
+    if (strcmp(argv[1], "owner") == 0)
+        return cli_notify_owner(argc - 1, argv + 1);
+    if (strcmp(argv[1], "send") == 0)
+        return cli_notify_send(argc - 1, argv + 1);
+    return cli_usage("notify", "unknown subcommand (report, status, owner, send)");
 }

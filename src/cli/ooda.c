@@ -51,6 +51,11 @@ static const struct command commands[] = {
      "                          [--until T] [--format csv|json] [--owner NAME] [--at T]\n"
      "       ooda notify status [--owner NAME | --asn N | --prefix CIDR | --country CC]\n"
      "                          [--at T] [--json]\n"
+     "       ooda notify owner add NAME (--asn N | --prefix CIDR | --country CC)\n"
+     "                 (--dir DIR | --webhook URL --secret-file F |\n"
+     "                  --smtp URL --from ADDR --to ADDR)\n"
+     "       ooda notify owner list [--json]\n"
+     "       ooda notify send [--owner NAME] [--since T] [--until T] [--at T]\n"
      "\n"
      "One row per piece of evidence against a likely infected or abusing host of the\n"
      "network owner, in the fixed schema of docs/reports.md (schema_version 1):\n"
@@ -58,7 +63,10 @@ static const struct command commands[] = {
      "line; JSON is {\"schema_version\": 1, \"rows\": [...]}. Columns never change\n"
      "meaning or order; new ones only append, with a version bump.\n"
      "Each report is remembered (owner: --owner, else the scope; time: now or --at);\n"
-     "status gives per owner the reported hosts still seen 1, 7 and 30 days later.\n"},
+     "status gives per owner the reported hosts still seen 1, 7 and 30 days later.\n"
+     "send delivers each owner's report: a file, a webhook POST signed with HMAC-SHA256\n"
+     "(X-Ooda-Signature), or an e-mail; a failed delivery exits 69 and is not\n"
+     "remembered.\n"},
     {"hosts", cli_hosts, "orient: likely infected hosts with their evidence",
      "usage: ooda hosts [--asn N | --prefix CIDR | --country CC] [--since T] [--until T]\n"
      "                  [--json] [--db PATH]\n"

@@ -115,6 +115,10 @@ static const char *const migrations[] = {
     "CREATE TABLE notify_sent(owner TEXT NOT NULL, ip BLOB NOT NULL,"
     "  reported_at INTEGER NOT NULL, rows INTEGER NOT NULL,"
     "  PRIMARY KEY(owner, ip, reported_at)) WITHOUT ROWID;",
+    /* 6 -> 7: network owners and how their reports are delivered (docs/reports.md) */
+    "CREATE TABLE notify_owners(name TEXT PRIMARY KEY, asn INTEGER, prefix TEXT,"
+    "  country TEXT, method TEXT NOT NULL, target TEXT NOT NULL, secret TEXT,"
+    "  mail_from TEXT, mail_to TEXT, created INTEGER NOT NULL);",
 };
 
 static const char *const stmt_sql[ST_COUNT] = {

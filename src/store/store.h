@@ -10,7 +10,7 @@
 struct store; /* opaque */
 
 /* Schema version this build migrates to. */
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 /* Darknet packet classes, in the order of every per-class array. */
 enum store_dk_class {
@@ -460,6 +460,23 @@ struct store_notify_status {
 typedef bool (*store_notify_fn)(void *arg, const struct store_notify_status *s);
 enum err_code store_notify_status(struct store *st, const char *owner, int64_t now,
                                   store_notify_fn fn, void *arg, struct err *e);
+
+/* A network owner: its scope (asn -1, prefix and country NULL: not set) and delivery:
+ * method "file" (target: a directory), "webhook" (target: URL, secret: the HMAC key),
+ * "smtp" (target: smtp:// URL, mail_from, mail_to). */
+struct store_owner {
+    const char *name;
+    int64_t asn;
+    const char *prefix, *country;
+    const char *method, *target, *secret, *mail_from, *mail_to;
+};
+/* Adds an owner; ERR_USAGE when the name is taken. */
+enum err_code store_owner_add(struct store *st, const struct store_owner *o, int64_t now,
+                              struct err *e);
+typedef bool (*store_owner_fn)(void *arg, const struct store_owner *o);
+/* Calls fn per owner by name (name NULL: all); strings valid during the call. */
+enum err_code store_owner_each(struct store *st, const char *name, store_owner_fn fn, void *arg,
+                               struct err *e);
 
 /* ---- early-warning alerts (store_alerts.c; docs/early-warning.md) ------------------ */
 

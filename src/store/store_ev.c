@@ -328,3 +328,81 @@ enum err_code store_notify_status(struct store *st, const char *owner, int64_t n
     sqlite3_finalize(s);
     return ERR_OK;
 }
+
+/* ---- network owners --------------------------------------------------------------- */
+
+static void bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v != NULL)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+enum err_code store_owner_add(struct store *st, const struct store_owner *o, int64_t now,
+                              struct err *e)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db,
+                           "INSERT INTO notify_owners(name, asn, prefix, country, method, target,"
+                           " secret, mail_from, mail_to, created) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,"
+                           "?9,?10)",
+                           -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "prepare owner add", e);
+    sqlite3_bind_text(s, 1, o->name, -1, SQLITE_STATIC);
+    if (o->asn >= 0)
+        sqlite3_bind_int64(s, 2, o->asn);
+    else
+        sqlite3_bind_null(s, 2);
+    bind_text_or_null(s, 3, o->prefix);
+    bind_text_or_null(s, 4, o->country);
+    sqlite3_bind_text(s, 5, o->method, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 6, o->target, -1, SQLITE_STATIC);
+    bind_text_or_null(s, 7, o->secret);
+    bind_text_or_null(s, 8, o->mail_from);
+    bind_text_or_null(s, 9, o->mail_to);
+    sqlite3_bind_int64(s, 10, now);
+    rc = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (rc == SQLITE_CONSTRAINT)
+        return err_set(e, ERR_USAGE, "owner %s exists", o->name);
+    return rc == SQLITE_DONE ? ERR_OK : store_fail(st, "add owner", e);
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    return (const char *)sqlite3_column_text(s, i);
+}
+
+enum err_code store_owner_each(struct store *st, const char *name, store_owner_fn fn, void *arg,
+                               struct err *e)
+{
+    sqlite3_stmt *s;
+    int rc;
+
+    if (sqlite3_prepare_v2(
+            st->db,
+            "SELECT name, asn, prefix, country, method, target, secret, mail_from,"
+            " mail_to FROM notify_owners WHERE ?1 IS NULL OR name = ?1 ORDER BY name",
+            -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "prepare owners", e);
+    bind_text_or_null(s, 1, name);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct store_owner o = {
+            col_text(s, 0),
+            sqlite3_column_type(s, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 1),
+            col_text(s, 2),
+            col_text(s, 3),
+            col_text(s, 4),
+            col_text(s, 5),
+            col_text(s, 6),
+            col_text(s, 7),
+            col_text(s, 8)};
+        if (!fn(arg, &o))
+            break;
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : store_fail(st, "read owners", e);
+}

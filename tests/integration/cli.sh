@@ -22,5 +22,5 @@ eq "bad -n" "$(code "$OODA" darknet top --by port -n 0 --db "$T/x.db")" 64
 eq "empty summary" "$("$OODA" darknet summary --json --db "$T/x.db" | jq -c '[.packets, .sources]')" "[0,0]"
 OODA_DB="$T/env.db" "$OODA" darknet summary >/dev/null
 if [ -f "$T/env.db" ]; then ok; else fail "OODA_DB not honoured"; fi
-eq "db check" "$("$OODA" db check --json --db "$T/x.db" | jq -c '[.ok, .schema_version]')" "[true,6]"
+eq "db check" "$("$OODA" db check --json --db "$T/x.db" | jq -c '[.ok, .schema_version]')" "[true,7]"
 finish

@@ -111,10 +111,10 @@ static void test_migration_keeps_darknet(void **state)
     store_close(c->st);
     c->st = NULL;
     /* make it a version-1 database: the schema of 1 is the current one without the
-     * tables of migrations 2 to 6 */
+     * tables of migrations 2 to 7 */
     assert_int_equal(sqlite3_open(c->path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db,
-                                  "DROP TABLE notify_sent; DROP TABLE alerts; DROP TABLE evidence;"
+                                  "DROP TABLE notify_owners; DROP TABLE notify_sent; DROP TABLE alerts; DROP TABLE evidence;"
                                   " DROP TABLE ev_alert_day;"
                                   " DROP TABLE signatures; DROP TABLE ev_hour;"
                                   " DROP TABLE rpz_zones; DROP TABLE api_tokens;"
