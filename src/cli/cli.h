@@ -21,6 +21,7 @@ int cli_serve(int argc, char **argv);
 int cli_token(int argc, char **argv);
 int cli_hosts(int argc, char **argv);
 int cli_notify(int argc, char **argv);
+int cli_report(int argc, char **argv);
 int cli_alerts(int argc, char **argv);
 
 /* Prints "ooda: CMD: message" on stderr and returns the sysexits code for code. */

@@ -67,6 +67,12 @@ static const struct command commands[] = {
      "send delivers each owner's report: a file, a webhook POST signed with HMAC-SHA256\n"
      "(X-Ooda-Signature), or an e-mail; a failed delivery exits 69 and is not\n"
      "remembered.\n"},
+    {"report", cli_report, "orient: situation report of a time window",
+     "usage: ooda report --since T [--until T] [--format md|html|json] [--db PATH]\n"
+     "\n"
+     "A situation report a CSIRT can send as is (docs/report.md): darknet totals and\n"
+     "classes, early-warning alerts, top ports, countries and ASNs, new scanners, DoS\n"
+     "victims, likely infected hosts by class, and the listed indicators reached most.\n"},
     {"hosts", cli_hosts, "orient: likely infected hosts with their evidence",
      "usage: ooda hosts [--asn N | --prefix CIDR | --country CC] [--since T] [--until T]\n"
      "                  [--json] [--db PATH]\n"

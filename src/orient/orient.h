@@ -5,6 +5,9 @@
 #define OODA_ORIENT_H
 
 #include "ioc/ioc.h"
+#include <cjson/cJSON.h>
+
+#include "geo/geo.h"
 #include "store/store.h"
 
 /* One indicator as the listing decision sees it. Pointers valid during the callback. */
@@ -113,8 +116,7 @@ struct orient_ew_hit {
     size_t start, end;
     double packets, baseline, new_sources;
 };
-typedef enum err_code (*orient_ew_hit_fn)(void *arg, const struct orient_ew_hit *h,
-                                          struct err *e);
+typedef enum err_code (*orient_ew_hit_fn)(void *arg, const struct orient_ew_hit *h, struct err *e);
 /* Runs the detector over hours from..n-1 of the hourly series pk (packets) and nw (new
  * sources), index 0 being the first hour with data: an hour alarms when both exceed
  * their bound; consecutive alarming hours make one hit. */
@@ -128,5 +130,13 @@ enum err_code orient_ew_scan(const double *pk, const double *nw, size_t n, size_
  * transaction. *n receives the number of alerts written. */
 enum err_code orient_ew_run(struct store *st, int64_t sensor, int64_t since, int64_t until,
                             int64_t now, size_t *n, struct err *e);
+
+/* ---- the situation picture (picture.c, docs/report.md) ------------------------------ */
+
+/* The picture of [since, until) as a JSON document (the caller owns *out): darknet totals,
+ * top ports/countries/ASNs (geo, may be NULL, names the ASNs), new scanners, DoS victims,
+ * alerts, hosts with evidence by class and the listed indicators reached most. */
+enum err_code orient_picture(struct store *st, int64_t since, int64_t until, const struct geo *geo,
+                             cJSON **out, struct err *e);
 
 #endif

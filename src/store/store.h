@@ -178,6 +178,13 @@ struct store_dk_top {
 enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *sensor,
                            int64_t since, int64_t until, struct store_dk_top *rows, size_t n,
                            size_t *count, struct err *e);
+/* Sources of all sensors whose day overlaps [since, until): victims (DoS backscatter
+ * victims, by backscatter packets) or new scanners (scanners first seen in the range, by
+ * packets); up to n rows with key (ip), packets, bytes, dsts, cls, asn, country,
+ * first/last seen, scanner and victim filled. */
+enum err_code store_dk_flagged(struct store *st, bool victims, int64_t since, int64_t until,
+                               struct store_dk_top *rows, size_t n, size_t *count,
+                               struct err *e);
 
 /* Hourly series over [since, until) of one (port, class) pair; port or cls < 0 means all
  * (then sources and new_sources are sums over the pairs). Calls fn per hour with data,

@@ -406,3 +406,61 @@ enum err_code store_owner_each(struct store *st, const char *name, store_owner_f
     sqlite3_finalize(s);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK : store_fail(st, "read owners", e);
 }
+
+/* ---- flagged darknet sources for the situation picture ------------------------------ */
+
+enum err_code store_dk_flagged(struct store *st, bool victims, int64_t since, int64_t until,
+                               struct store_dk_top *rows, size_t n, size_t *count, struct err *e)
+{
+    static const char sql_v[] =
+        "SELECT src, sum(packets), sum(bytes), max(dsts), sum(tcp_syn), sum(udp),"
+        " sum(icmp_echo), sum(backscatter), sum(other), max(asn), max(country),"
+        " min(first_seen), max(last_seen), max(scanner), max(victim) FROM dk_source_day"
+        " WHERE id BETWEEN ?1 AND ?2 AND victim AND last_seen >= ?3 AND first_seen < ?4"
+        " GROUP BY src ORDER BY sum(backscatter) DESC, src LIMIT ?5";
+    static const char sql_s[] =
+        "SELECT src, sum(packets), sum(bytes), max(dsts), sum(tcp_syn), sum(udp),"
+        " sum(icmp_echo), sum(backscatter), sum(other), max(asn), max(country),"
+        " min(first_seen), max(last_seen), max(scanner), max(victim) FROM dk_source_day"
+        " WHERE id BETWEEN ?1 AND ?2 AND scanner AND last_seen >= ?3 AND first_seen < ?4"
+        " GROUP BY src HAVING min(first_seen) >= ?3 ORDER BY sum(packets) DESC, src LIMIT ?5";
+    int64_t d0 = since > 0 ? since / 86400 : 0, d1 = until > 0 ? (until - 1) / 86400 : 0;
+    sqlite3_stmt *s;
+    int rc;
+
+    *count = 0;
+    if (d1 >= DK_DAY_MAX || until <= 0)
+        d1 = DK_DAY_MAX - 1;
+    if (sqlite3_prepare_v2(st->db, victims ? sql_v : sql_s, -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, "prepare flagged sources", e);
+    sqlite3_bind_int64(s, 1, d0 << DK_ID_DAY_SHIFT);
+    sqlite3_bind_int64(s, 2, d1 == DK_DAY_MAX - 1 ? INT64_MAX : ((d1 + 1) << DK_ID_DAY_SHIFT) - 1);
+    sqlite3_bind_int64(s, 3, since);
+    sqlite3_bind_int64(s, 4, until > 0 ? until : INT64_MAX);
+    sqlite3_bind_int64(s, 5, (int64_t)n);
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *count < n) {
+        struct store_dk_top *t = &rows[(*count)++];
+        struct ip16 ip;
+        const char *cc = (const char *)sqlite3_column_text(s, 10);
+        memset(t, 0, sizeof(*t));
+        memset(&ip, 0, sizeof(ip));
+        if (sqlite3_column_bytes(s, 0) == 16)
+            memcpy(ip.b, sqlite3_column_blob(s, 0), 16);
+        ip16_format(&ip, t->key, sizeof(t->key));
+        t->packets = (uint64_t)sqlite3_column_int64(s, 1);
+        t->sources = 1;
+        t->bytes = (uint64_t)sqlite3_column_int64(s, 2);
+        t->dsts = (uint64_t)sqlite3_column_int64(s, 3);
+        for (int k = 0; k < STORE_DK_NCLASS; k++)
+            t->cls[k] = (uint64_t)sqlite3_column_int64(s, 4 + k);
+        t->asn = (uint32_t)sqlite3_column_int64(s, 9);
+        memcpy(t->country, cc != NULL && strlen(cc) == 2 ? cc : "ZZ", 3);
+        t->first_seen = sqlite3_column_int64(s, 11);
+        t->last_seen = sqlite3_column_int64(s, 12);
+        t->scanner = sqlite3_column_int(s, 13) != 0;
+        t->victim = sqlite3_column_int(s, 14) != 0;
+    }
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? ERR_OK
+                                                 : store_fail(st, "read flagged sources", e);
+}
