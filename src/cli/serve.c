@@ -303,6 +303,7 @@ static enum err_code start_http(const struct sopts *o, struct tokens *t, struct 
     if (!split_hostport(o->http, addr, sizeof(addr), &cfg.port))
         return err_set(e, ERR_USAGE, "serve: --http wants ADDR:PORT");
     cfg.addr = addr;
+    cfg.db = o->db;
     s->hashes = http_hashes_new();
     if (s->hashes == NULL)
         return err_set(e, ERR_NOMEM, "serve: out of memory");

@@ -26,6 +26,9 @@ static const struct route routes[] = {
     {"POST", "/api/v1/lookup", true, http_lookup_post},
     {"GET", "/api/v1/hashes/prefixes", true, http_hashes_prefixes},
     {"GET", "/api/v1/hashes/full", true, http_hashes_full},
+    {"GET", "/api/v1/picture", true, http_view_picture},
+    {"GET", "/api/v1/hosts", true, http_view_hosts},
+    {"GET", "/api/v1/alerts", true, http_view_alerts},
 };
 
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))

@@ -75,6 +75,7 @@ struct http_cfg {
     http_auth_fn auth;
     void *auth_arg;
     struct http_hashes *hashes; /* hash-prefix lists (borrowed), or NULL */
+    const char *db;             /* the store the orient views read (NULL: the default) */
 };
 
 struct http_server; /* opaque */

@@ -49,6 +49,10 @@ cJSON *http_hashes_prefixes(struct http_req *r, unsigned *status);
 cJSON *http_hashes_full(struct http_req *r, unsigned *status);
 
 cJSON *http_lookup_get(struct http_req *r, unsigned *status);
+/* views.c: the orient views (TLP:AMBER clearance needed). */
+cJSON *http_view_picture(struct http_req *r, unsigned *status);
+cJSON *http_view_hosts(struct http_req *r, unsigned *status);
+cJSON *http_view_alerts(struct http_req *r, unsigned *status);
 cJSON *http_lookup_post(struct http_req *r, unsigned *status);
 
 #endif
