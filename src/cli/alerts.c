@@ -97,30 +97,6 @@ static enum err_code detect(struct store *st, const struct alerts_args *a, struc
     return rc;
 }
 
-static cJSON *alert_json(const struct store_alert *a)
-{
-    cJSON *j = cJSON_CreateObject(), *t;
-
-    cJSON_AddNumberToObject(j, "id", (double)a->id);
-    cJSON_AddStringToObject(j, "sensor", a->sensor);
-    cJSON_AddStringToObject(j, "kind", a->kind);
-    cJSON_AddNumberToObject(j, "port", a->port);
-    cJSON_AddStringToObject(j, "class", store_dk_class_name(a->cls));
-    cli_json_time(j, "start_hour", a->start_hour);
-    cli_json_time(j, "end_hour", a->end_hour);
-    cJSON_AddNumberToObject(j, "hours", (double)((a->end_hour - a->start_hour) / 3600 + 1));
-    cJSON_AddNumberToObject(j, "packets", (double)a->packets);
-    cJSON_AddNumberToObject(j, "baseline", a->baseline);
-    cJSON_AddNumberToObject(j, "magnitude", a->magnitude);
-    cJSON_AddNumberToObject(j, "new_sources", (double)a->new_sources);
-    t = cJSON_Parse(a->top_sources);
-    cJSON_AddItemToObject(j, "top_sources", t != NULL ? t : cJSON_CreateArray());
-    t = cJSON_Parse(a->top_countries);
-    cJSON_AddItemToObject(j, "top_countries", t != NULL ? t : cJSON_CreateArray());
-    cli_json_time(j, "created", a->created);
-    return j;
-}
-
 struct out {
     cJSON *arr; /* NULL: text */
     uint64_t n;
@@ -152,7 +128,7 @@ static bool on_alert(void *arg, const struct store_alert *a)
 
     o->n++;
     if (o->arr != NULL) {
-        cJSON_AddItemToArray(o->arr, alert_json(a));
+        cJSON_AddItemToArray(o->arr, orient_alert_json(a));
         return true;
     }
     if (o->n == 1)

@@ -39,9 +39,8 @@ void cli_json_time(cJSON *obj, const char *key, int64_t t);
 /* Parses --since/--until values (NULL: the defaults 0 and "far future"). */
 int cli_range(const char *cmd, const char *since, const char *until, int64_t *s, int64_t *u);
 
-/* One scope option of a host listing into q: opt 'a' --asn N (AS prefix allowed), 'p'
- * --prefix CIDR, 'c' --country CC. q starts as cli_host_scope_init leaves it (any). */
-void cli_host_scope_init(struct store_host_query *q);
+/* One scope option of a host listing into q (orient_host_scope: 'a' --asn, 'p' --prefix,
+ * 'c' --country); a malformed one is a usage error of cmd. */
 int cli_host_scope(const char *cmd, int opt, const char *arg, struct store_host_query *q);
 
 /* ---- the listed indicators, collected for delivery (listed.c) ---- */

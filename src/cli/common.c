@@ -58,39 +58,9 @@ int cli_range(const char *cmd, const char *since, const char *until, int64_t *s,
     return EX_OK;
 }
 
-void cli_host_scope_init(struct store_host_query *q)
-{
-    memset(q, 0, sizeof(*q));
-    q->asn = -1;
-    memset(q->hi.b, 0xff, 16);
-}
-
 int cli_host_scope(const char *cmd, int opt, const char *arg, struct store_host_query *q)
 {
-    struct cidr c;
     struct err e;
-    uint64_t v;
 
-    if (opt == 'a') {
-        if (strncasecmp(arg, "AS", 2) == 0)
-            arg += 2;
-        if (num_parse_u64(arg, UINT32_MAX, &v, &e) != ERR_OK)
-            return cli_usage(cmd, "--asn: want an AS number");
-        q->asn = (int64_t)v;
-        return EX_OK;
-    }
-    if (opt == 'p') {
-        if (cidr_parse(arg, &c, &e) != ERR_OK)
-            return cli_usage(cmd, e.msg);
-        q->lo = c.net;
-        q->hi = c.net;
-        for (int bit = c.len; bit < 128; bit++) /* the prefix's last address */
-            q->hi.b[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
-        return EX_OK;
-    }
-    if (strlen(arg) != 2)
-        return cli_usage(cmd, "--country: want a two-letter code");
-    q->country[0] = (char)(arg[0] & ~0x20);
-    q->country[1] = (char)(arg[1] & ~0x20);
-    return EX_OK;
+    return orient_host_scope(q, opt, arg, &e) == ERR_OK ? EX_OK : cli_usage(cmd, e.msg);
 }

@@ -29,7 +29,7 @@ static int parse_args(int argc, char **argv, struct hosts_args *a)
     int c, rc;
 
     memset(a, 0, sizeof(*a));
-    cli_host_scope_init(&a->q);
+    orient_host_scope_init(&a->q);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -65,32 +65,6 @@ static int parse_args(int argc, char **argv, struct hosts_args *a)
     return cli_range("hosts", a->since, a->until, &a->q.since, &a->q.until);
 }
 
-static cJSON *host_json(const struct orient_host *h)
-{
-    cJSON *j = cJSON_CreateObject(), *ev = cJSON_CreateArray();
-    char ip[64];
-
-    cJSON_AddStringToObject(j, "ip", ip16_format(&h->ip, ip, sizeof(ip)));
-    cJSON_AddNumberToObject(j, "asn", h->asn);
-    cJSON_AddStringToObject(j, "country", h->country);
-    cli_json_time(j, "first_seen", h->first_seen);
-    cli_json_time(j, "last_seen", h->last_seen);
-    for (size_t i = 0; i < h->n; i++) {
-        const struct orient_evidence *v = &h->ev[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "kind", v->kind);
-        cJSON_AddStringToObject(o, "sensor", v->sensor);
-        cJSON_AddStringToObject(o, "what", v->what);
-        cJSON_AddNumberToObject(o, "port", v->port);
-        cJSON_AddNumberToObject(o, "count", (double)v->count);
-        cli_json_time(o, "first_seen", v->first_seen);
-        cli_json_time(o, "last_seen", v->last_seen);
-        cJSON_AddItemToArray(ev, o);
-    }
-    cJSON_AddItemToObject(j, "evidence", ev);
-    return j;
-}
-
 struct out {
     cJSON *arr; /* NULL: text */
     uint64_t n;
@@ -103,7 +77,7 @@ static bool on_host(void *arg, const struct orient_host *h)
 
     o->n++;
     if (o->arr != NULL) {
-        cJSON_AddItemToArray(o->arr, host_json(h));
+        cJSON_AddItemToArray(o->arr, orient_host_json(h));
         return true;
     }
     if (o->n == 1)

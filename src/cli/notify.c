@@ -20,6 +20,7 @@ struct notify_args {
     const char *db, *since, *until, *format, *owner, *at;
     struct store_host_query q;
     bool scoped;
+    char scope[256]; /* the scope options as written: "AS64500 203.0.113.0/24 JP" */
 };
 
 /* The report's class of an evidence kind (docs/reports.md). */
@@ -41,6 +42,17 @@ static const char *class_of(const char *kind)
     return "other";
 }
 
+/* Appends one scope option to a->scope ("AS64500", "203.0.113.0/24", "JP"). */
+static void scope_label(struct notify_args *a, int opt, const char *v)
+{
+    size_t n = strlen(a->scope);
+
+    if (opt == 'a' && strncasecmp(v, "AS", 2) == 0)
+        v += 2;
+    (void)snprintf(a->scope + n, sizeof(a->scope) - n, "%s%s%s", n ? " " : "",
+                   opt == 'a' ? "AS" : "", v);
+}
+
 /* need_scope: report wants --asn, --prefix or --country; status does not. */
 static int parse_args(int argc, char **argv, struct notify_args *a, bool need_scope)
 {
@@ -55,7 +67,7 @@ static int parse_args(int argc, char **argv, struct notify_args *a, bool need_sc
     int c, rc;
 
     memset(a, 0, sizeof(*a));
-    cli_host_scope_init(&a->q);
+    orient_host_scope_init(&a->q);
     a->format = "csv";
     optind = 1;
     opterr = 0;
@@ -88,6 +100,7 @@ static int parse_args(int argc, char **argv, struct notify_args *a, bool need_sc
             rc = cli_host_scope("notify", c, optarg, &a->q);
             if (rc != EX_OK)
                 return rc;
+            scope_label(a, c, optarg);
             a->scoped = true;
             break;
         case 'h':
@@ -171,43 +184,19 @@ bool cli_notify_on_host(void *arg, const struct orient_host *h)
     return o->rc == ERR_OK;
 }
 
-/* The owner a report is remembered under: --owner, else its scope ("AS64500",
- * "203.0.113.0/24", "JP", joined by spaces). */
-static void owner_label(const struct notify_args *a, int argc, char **argv, char *out, size_t cap)
+/* The owner a report is remembered under: --owner, else its scope. */
+static const char *owner_of(const struct notify_args *a)
 {
-    size_t n = 0;
-
-    if (a->owner != NULL) {
-        (void)snprintf(out, cap, "%s", a->owner);
-        return;
-    }
-    out[0] = '\0';
-    for (int i = 1; i + 1 < argc; i++) {
-        const char *v = argv[i + 1];
-        int k;
-        if (strcmp(argv[i], "--asn") == 0)
-            k = snprintf(out + n, cap - n, "%sAS%s", n ? " " : "",
-                         strncasecmp(v, "AS", 2) == 0 ? v + 2 : v);
-        else if (strcmp(argv[i], "--prefix") == 0 || strcmp(argv[i], "--country") == 0)
-            k = snprintf(out + n, cap - n, "%s%s", n ? " " : "", v);
-        else
-            continue;
-        if (k < 0 || (size_t)k >= cap - n)
-            break;
-        n += (size_t)k;
-    }
+    return a->owner != NULL ? a->owner : a->scope;
 }
 
 /* Writes the rows and remembers the reported hosts, in one transaction. */
-static int report_rows(struct store *st, const struct notify_args *a, int argc, char **argv,
-                       struct out *o, struct err *e)
+static int report_rows(struct store *st, const struct notify_args *a, struct out *o, struct err *e)
 {
-    char owner[256];
     int64_t now = time_now();
 
-    owner_label(a, argc, argv, owner, sizeof(owner));
     o->st = st;
-    o->owner = owner;
+    o->owner = owner_of(a);
     o->at = now;
     if (a->at != NULL && time_parse(a->at, now, &o->at, e) != ERR_OK)
         return cli_usage("notify", e->msg);
@@ -273,7 +262,6 @@ static int status(int argc, char **argv)
     struct store *st = NULL;
     cJSON *arr;
     struct err e;
-    char owner[256];
     int64_t now = time_now();
     int rc = parse_args(argc, argv, &a, false);
 
@@ -281,11 +269,11 @@ static int status(int argc, char **argv)
         return rc < 0 ? EX_OK : rc;
     if (a.at != NULL && time_parse(a.at, now, &now, &e) != ERR_OK)
         return cli_usage("notify", e.msg);
-    owner_label(&a, argc, argv, owner, sizeof(owner));
     if (store_open(a.db, &st, &e) != ERR_OK)
         return cli_fail("notify", e.code, e.msg);
     arr = cJSON_CreateArray();
-    if (store_notify_status(st, owner[0] ? owner : NULL, now, on_status, arr, &e) != ERR_OK) {
+    if (store_notify_status(st, owner_of(&a)[0] ? owner_of(&a) : NULL, now, on_status, arr, &e) !=
+        ERR_OK) {
         cJSON_Delete(arr);
         store_close(st);
         return cli_fail("notify", e.code, e.msg);
@@ -320,7 +308,7 @@ static int report(int argc, char **argv)
     } else {
         cli_notify_csv_header(stdout);
     }
-    rc = report_rows(st, &a, argc, argv, &o, &e);
+    rc = report_rows(st, &a, &o, &e);
     store_close(st);
     if (doc != NULL) {
         if (rc != EX_OK) {

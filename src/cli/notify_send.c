@@ -100,7 +100,7 @@ static int owner_args(int argc, char **argv, struct owner_args *a)
 
     memset(a, 0, sizeof(*a));
     a->o.asn = -1;
-    cli_host_scope_init(&a->q);
+    orient_host_scope_init(&a->q);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1)
@@ -259,7 +259,7 @@ static enum err_code build(struct send_ctx *c, const struct store_owner *o, bool
     cJSON *doc = NULL;
     enum err_code rc;
 
-    cli_host_scope_init(&q);
+    orient_host_scope_init(&q);
     q.asn = o->asn;
     q.since = c->since;
     q.until = c->until;

@@ -59,58 +59,24 @@ cJSON *http_view_picture(struct http_req *r, unsigned *status)
 
 static bool host_one(void *arg, const struct orient_host *h)
 {
-    cJSON *o = cJSON_CreateObject(), *ev = cJSON_CreateArray();
-    char ip[64], t[32];
-
-    cJSON_AddStringToObject(o, "ip", ip16_format(&h->ip, ip, sizeof(ip)));
-    cJSON_AddNumberToObject(o, "asn", h->asn);
-    cJSON_AddStringToObject(o, "country", h->country);
-    cJSON_AddStringToObject(o, "first_seen", time_format(h->first_seen, t, sizeof(t)));
-    cJSON_AddStringToObject(o, "last_seen", time_format(h->last_seen, t, sizeof(t)));
-    for (size_t i = 0; i < h->n; i++) {
-        cJSON *v = cJSON_CreateObject();
-        cJSON_AddStringToObject(v, "kind", h->ev[i].kind);
-        cJSON_AddStringToObject(v, "sensor", h->ev[i].sensor);
-        cJSON_AddStringToObject(v, "what", h->ev[i].what);
-        cJSON_AddNumberToObject(v, "port", h->ev[i].port);
-        cJSON_AddNumberToObject(v, "count", (double)h->ev[i].count);
-        cJSON_AddItemToArray(ev, v);
-    }
-    cJSON_AddItemToObject(o, "evidence", ev);
-    cJSON_AddItemToArray((cJSON *)arg, o);
+    cJSON_AddItemToArray((cJSON *)arg, orient_host_json(h));
     return cJSON_GetArraySize((cJSON *)arg) < 10000; /* a page; narrow the query for more */
 }
 
 /* ?asn=N, ?prefix=CIDR, ?country=CC (any combination) into q; false when malformed. */
 static bool scope(const struct http_req *r, struct store_host_query *q)
 {
-    const char *asn = http_arg(r, "asn"), *prefix = http_arg(r, "prefix"),
-               *cc = http_arg(r, "country");
-    struct cidr c;
+    static const struct {
+        const char *name;
+        int opt;
+    } parts[] = {{"asn", 'a'}, {"prefix", 'p'}, {"country", 'c'}};
     struct err e;
-    uint64_t v;
 
-    memset(q, 0, sizeof(*q));
-    q->asn = -1;
-    memset(q->hi.b, 0xff, 16);
-    if (asn != NULL) {
-        if (num_parse_u64(asn, UINT32_MAX, &v, &e) != ERR_OK)
+    orient_host_scope_init(q);
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        const char *v = http_arg(r, parts[i].name);
+        if (v != NULL && orient_host_scope(q, parts[i].opt, v, &e) != ERR_OK)
             return false;
-        q->asn = (int64_t)v;
-    }
-    if (prefix != NULL) {
-        if (cidr_parse(prefix, &c, &e) != ERR_OK)
-            return false;
-        q->lo = c.net;
-        q->hi = c.net;
-        for (int bit = c.len; bit < 128; bit++)
-            q->hi.b[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
-    }
-    if (cc != NULL) {
-        if (strlen(cc) != 2)
-            return false;
-        q->country[0] = (char)(cc[0] & ~0x20);
-        q->country[1] = (char)(cc[1] & ~0x20);
     }
     return true;
 }
@@ -143,20 +109,7 @@ cJSON *http_view_hosts(struct http_req *r, unsigned *status)
 
 static bool alert_one(void *arg, const struct store_alert *a)
 {
-    cJSON *o = cJSON_CreateObject();
-    char t[32];
-
-    cJSON_AddNumberToObject(o, "id", (double)a->id);
-    cJSON_AddStringToObject(o, "sensor", a->sensor);
-    cJSON_AddNumberToObject(o, "port", a->port);
-    cJSON_AddStringToObject(o, "class", store_dk_class_name(a->cls));
-    cJSON_AddStringToObject(o, "start_hour", time_format(a->start_hour, t, sizeof(t)));
-    cJSON_AddStringToObject(o, "end_hour", time_format(a->end_hour, t, sizeof(t)));
-    cJSON_AddNumberToObject(o, "packets", (double)a->packets);
-    cJSON_AddNumberToObject(o, "baseline", a->baseline);
-    cJSON_AddNumberToObject(o, "magnitude", a->magnitude);
-    cJSON_AddNumberToObject(o, "new_sources", (double)a->new_sources);
-    cJSON_AddItemToArray((cJSON *)arg, o);
+    cJSON_AddItemToArray((cJSON *)arg, orient_alert_json(a));
     return true;
 }
 

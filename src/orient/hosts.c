@@ -3,6 +3,7 @@
 #include "orient/orient.h"
 
 #include <string.h>
+#include <strings.h>
 
 struct group {
     struct orient_host h;
@@ -108,4 +109,101 @@ enum err_code orient_hosts_each(struct store *st, const struct store_host_query 
     buf_fini(&g.strs);
     mem_free(g.ev);
     return rc;
+}
+
+/* An RFC 3339 time, or null when t is 0 (unknown). */
+static void json_time(cJSON *obj, const char *key, int64_t t)
+{
+    char buf[32];
+
+    if (t == 0)
+        cJSON_AddNullToObject(obj, key);
+    else
+        cJSON_AddStringToObject(obj, key, time_format(t, buf, sizeof(buf)));
+}
+
+cJSON *orient_host_json(const struct orient_host *h)
+{
+    cJSON *j = cJSON_CreateObject(), *ev = cJSON_CreateArray();
+    char ip[64];
+
+    cJSON_AddStringToObject(j, "ip", ip16_format(&h->ip, ip, sizeof(ip)));
+    cJSON_AddNumberToObject(j, "asn", h->asn);
+    cJSON_AddStringToObject(j, "country", h->country);
+    json_time(j, "first_seen", h->first_seen);
+    json_time(j, "last_seen", h->last_seen);
+    for (size_t i = 0; i < h->n; i++) {
+        const struct orient_evidence *v = &h->ev[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "kind", v->kind);
+        cJSON_AddStringToObject(o, "sensor", v->sensor);
+        cJSON_AddStringToObject(o, "what", v->what);
+        cJSON_AddNumberToObject(o, "port", v->port);
+        cJSON_AddNumberToObject(o, "count", (double)v->count);
+        json_time(o, "first_seen", v->first_seen);
+        json_time(o, "last_seen", v->last_seen);
+        cJSON_AddItemToArray(ev, o);
+    }
+    cJSON_AddItemToObject(j, "evidence", ev);
+    return j;
+}
+
+cJSON *orient_alert_json(const struct store_alert *a)
+{
+    cJSON *j = cJSON_CreateObject(), *t;
+
+    cJSON_AddNumberToObject(j, "id", (double)a->id);
+    cJSON_AddStringToObject(j, "sensor", a->sensor);
+    cJSON_AddStringToObject(j, "kind", a->kind);
+    cJSON_AddNumberToObject(j, "port", a->port);
+    cJSON_AddStringToObject(j, "class", store_dk_class_name(a->cls));
+    json_time(j, "start_hour", a->start_hour);
+    json_time(j, "end_hour", a->end_hour);
+    cJSON_AddNumberToObject(j, "hours", (double)((a->end_hour - a->start_hour) / 3600 + 1));
+    cJSON_AddNumberToObject(j, "packets", (double)a->packets);
+    cJSON_AddNumberToObject(j, "baseline", a->baseline);
+    cJSON_AddNumberToObject(j, "magnitude", a->magnitude);
+    cJSON_AddNumberToObject(j, "new_sources", (double)a->new_sources);
+    t = cJSON_Parse(a->top_sources);
+    cJSON_AddItemToObject(j, "top_sources", t != NULL ? t : cJSON_CreateArray());
+    t = cJSON_Parse(a->top_countries);
+    cJSON_AddItemToObject(j, "top_countries", t != NULL ? t : cJSON_CreateArray());
+    json_time(j, "created", a->created);
+    return j;
+}
+
+void orient_host_scope_init(struct store_host_query *q)
+{
+    memset(q, 0, sizeof(*q));
+    q->asn = -1;
+    memset(q->hi.b, 0xff, 16);
+}
+
+enum err_code orient_host_scope(struct store_host_query *q, int opt, const char *arg, struct err *e)
+{
+    struct cidr c;
+    uint64_t v;
+
+    if (opt == 'a') {
+        if (strncasecmp(arg, "AS", 2) == 0)
+            arg += 2;
+        if (num_parse_u64(arg, UINT32_MAX, &v, e) != ERR_OK)
+            return err_set(e, ERR_USAGE, "--asn: want an AS number");
+        q->asn = (int64_t)v;
+        return ERR_OK;
+    }
+    if (opt == 'p') {
+        if (cidr_parse(arg, &c, e) != ERR_OK)
+            return ERR_USAGE;
+        q->lo = c.net;
+        q->hi = c.net;
+        for (int bit = c.len; bit < 128; bit++) /* the prefix's last address */
+            q->hi.b[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+        return ERR_OK;
+    }
+    if (strlen(arg) != 2)
+        return err_set(e, ERR_USAGE, "--country: want a two-letter code");
+    q->country[0] = (char)(arg[0] & ~0x20);
+    q->country[1] = (char)(arg[1] & ~0x20);
+    return ERR_OK;
 }

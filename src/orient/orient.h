@@ -81,6 +81,15 @@ typedef bool (*orient_host_fn)(void *arg, const struct orient_host *h);
 /* Calls fn for each likely infected host matching q, in address order. */
 enum err_code orient_hosts_each(struct store *st, const struct store_host_query *q,
                                 orient_host_fn fn, void *arg, struct err *e);
+/* A host as the CLI and the API give it: ip, asn, country, first_seen, last_seen and
+ * evidence [{kind, sensor, what, port, count, first_seen, last_seen}]. */
+cJSON *orient_host_json(const struct orient_host *h);
+/* The scope of a host listing: orient_host_scope_init sets "any"; orient_host_scope adds
+ * one part: opt 'a' an AS number ("AS" prefix allowed), 'p' a CIDR prefix, 'c' a country
+ * code. ERR_USAGE with the reason when arg is malformed. */
+void orient_host_scope_init(struct store_host_query *q);
+enum err_code orient_host_scope(struct store_host_query *q, int opt, const char *arg,
+                                struct err *e);
 
 /* ---- early warning (ewarn.c, docs/early-warning.md) --------------------------------- */
 
@@ -130,6 +139,9 @@ enum err_code orient_ew_scan(const double *pk, const double *nw, size_t n, size_
  * transaction. *n receives the number of alerts written. */
 enum err_code orient_ew_run(struct store *st, int64_t sensor, int64_t since, int64_t until,
                             int64_t now, size_t *n, struct err *e);
+
+/* An alert as the CLI and the API give it (docs/early-warning.md). */
+cJSON *orient_alert_json(const struct store_alert *a);
 
 /* ---- the situation picture (picture.c, docs/report.md) ------------------------------ */
 

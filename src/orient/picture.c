@@ -159,9 +159,7 @@ static enum err_code hosts(struct store *st, int64_t since, int64_t until, cJSON
 
     if (h == NULL)
         return err_set(e, ERR_NOMEM, "report: no memory");
-    memset(&q, 0, sizeof(q));
-    q.asn = -1;
-    memset(q.hi.b, 0xff, 16);
+    orient_host_scope_init(&q);
     q.since = since;
     q.until = until;
     rc = orient_hosts_each(st, &q, host_one, h, e);

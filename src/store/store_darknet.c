@@ -15,8 +15,7 @@ const char *store_dk_class_name(int cls)
     return cls >= 0 && cls < STORE_DK_NCLASS ? names[cls] : "?";
 }
 
-static enum err_code step_done(struct store *st, sqlite3_stmt *s, const char *what,
-                               struct err *e)
+static enum err_code step_done(struct store *st, sqlite3_stmt *s, const char *what, struct err *e)
 {
     int rc = sqlite3_step(s);
 
@@ -35,6 +34,23 @@ static enum err_code step_done(struct store *st, sqlite3_stmt *s, const char *wh
 static int64_t src_id_base(int64_t day, int64_t sensor)
 {
     return day << SRC_DAY_SHIFT | sensor << SRC_SENSOR_SHIFT;
+}
+
+void store_dk_id_range(int64_t since, int64_t until, int64_t *lo, int64_t *hi)
+{
+    int64_t d0 = since > 0 ? since / 86400 : 0;
+    int64_t d1 = until > 0 ? (until - 1) / 86400 : SRC_DAY_MAX - 1;
+
+    if (d1 >= SRC_DAY_MAX)
+        d1 = SRC_DAY_MAX - 1;
+    if (d0 >= SRC_DAY_MAX || d1 < d0) {
+        *lo = 1;
+        *hi = 0;
+        return;
+    }
+    *lo = d0 << SRC_DAY_SHIFT;
+    *hi = d1 == SRC_DAY_MAX - 1 ? INT64_MAX /* the last day: no overflow */
+                                : ((d1 + 1) << SRC_DAY_SHIFT) - 1;
 }
 
 enum err_code store_dk_src_put(struct store *st, int64_t sensor, const struct store_dk_src *r,
@@ -140,8 +156,8 @@ static enum err_code src_row(sqlite3_stmt *s, void *arg, struct err *e)
     return l->fn(l->ctx, &r, e);
 }
 
-enum err_code store_dk_src_load(struct store *st, int64_t sensor, int64_t day,
-                                store_dk_src_fn fn, void *ctx, struct err *e)
+enum err_code store_dk_src_load(struct store *st, int64_t sensor, int64_t day, store_dk_src_fn fn,
+                                void *ctx, struct err *e)
 {
     sqlite3_stmt *s;
     struct src_load l = {day, fn, ctx};
@@ -176,8 +192,7 @@ enum err_code store_dk_port_put(struct store *st, int64_t sensor, const struct s
 }
 
 enum err_code store_dk_port_day_put(struct store *st, int64_t sensor, int64_t day, uint16_t port,
-                                    uint8_t cls, uint64_t packets, uint64_t sources,
-                                    struct err *e)
+                                    uint8_t cls, uint64_t packets, uint64_t sources, struct err *e)
 {
     sqlite3_stmt *s;
     enum err_code rc = store_stmt_rebind(st, ST_DK_PORT_DAY_PUT, &s, e);
@@ -430,10 +445,10 @@ static void range_init(struct range *r, int64_t since, int64_t until)
 
 /* SQL condition selecting source-day rows active in the range: binds ?1..?4 = d0, d1,
  * m0, m1 and ?5 = sensor name (NULL: all). */
-#define SRC_WHERE                                                                          \
-    " d.id BETWEEN (?1 << 46) AND ((?2 << 46) | 70368744177663) AND d.day BETWEEN ?1 AND ?2" \
-    " AND (d.hours & CASE WHEN d.day = ?1 THEN ?3 WHEN d.day = ?2" \
-    " THEN ?4 ELSE 16777215 END) != 0"                                                     \
+#define SRC_WHERE                                                                                  \
+    " d.id BETWEEN (?1 << 46) AND ((?2 << 46) | 70368744177663) AND d.day BETWEEN ?1 AND ?2"       \
+    " AND (d.hours & CASE WHEN d.day = ?1 THEN ?3 WHEN d.day = ?2"                                 \
+    " THEN ?4 ELSE 16777215 END) != 0"                                                             \
     " AND (?5 IS NULL OR d.sensor_id = (SELECT id FROM sensors WHERE name = ?5))"
 
 static void bind_range(sqlite3_stmt *s, const struct range *r, const char *sensor)
@@ -458,8 +473,8 @@ static void bind_range(sqlite3_stmt *s, const struct range *r, const char *senso
     sqlite3_bind_int64(s, 7, r->until);
 }
 
-#define HOUR_WHERE                                                                         \
-    " h.hour >= ?6 AND h.hour < ?7"                                                        \
+#define HOUR_WHERE                                                                                 \
+    " h.hour >= ?6 AND h.hour < ?7"                                                                \
     " AND (?5 IS NULL OR h.sensor_id = (SELECT id FROM sensors WHERE name = ?5))"
 
 static enum err_code prepare(struct store *st, const char *sql, sqlite3_stmt **s, struct err *e)
@@ -479,8 +494,7 @@ static enum err_code summary_hours(struct store *st, const struct range *r, cons
         " coalesce(sum(CASE WHEN class=2 THEN packets END),0),"
         " coalesce(sum(CASE WHEN class=3 THEN packets END),0),"
         " coalesce(sum(CASE WHEN class=4 THEN packets END),0), count(DISTINCT sensor_id)"
-        " FROM dk_port_hour h WHERE ?1 IS ?1 AND ?2 IS ?2 AND ?3 IS ?3 AND ?4 IS ?4 AND"
-        HOUR_WHERE;
+        " FROM dk_port_hour h WHERE ?1 IS ?1 AND ?2 IS ?2 AND ?3 IS ?3 AND ?4 IS ?4 AND" HOUR_WHERE;
     sqlite3_stmt *s;
     enum err_code rc = prepare(st, sql, &s, e);
 
@@ -500,9 +514,8 @@ static enum err_code summary_hours(struct store *st, const struct range *r, cons
     return rc;
 }
 
-static enum err_code summary_sources(struct store *st, const struct range *r,
-                                     const char *sensor, struct store_dk_summary *out,
-                                     struct err *e)
+static enum err_code summary_sources(struct store *st, const struct range *r, const char *sensor,
+                                     struct store_dk_summary *out, struct err *e)
 {
     static const char sql[] =
         "SELECT count(DISTINCT src), count(DISTINCT CASE WHEN scanner THEN src END),"
@@ -550,8 +563,8 @@ static enum err_code summary_files(struct store *st, const char *sensor,
     return rc;
 }
 
-enum err_code store_dk_summary(struct store *st, const char *sensor, int64_t since,
-                               int64_t until, struct store_dk_summary *out, struct err *e)
+enum err_code store_dk_summary(struct store *st, const char *sensor, int64_t since, int64_t until,
+                               struct store_dk_summary *out, struct err *e)
 {
     struct range r;
     enum err_code rc;
@@ -585,14 +598,13 @@ static const char *const top_sql[] = {
         " GROUP BY h.port, h.class ORDER BY p DESC, h.port, h.class LIMIT ?8",
     [STORE_BY_COUNTRY] =
         "SELECT h.country AS k, sum(h.packets) AS p,"
-        " (SELECT count(DISTINCT d.src) FROM dk_source_day d WHERE d.country = h.country AND"
-        SRC_WHERE ")"
+        " (SELECT count(DISTINCT d.src) FROM dk_source_day d WHERE d.country = h.country "
+        "AND" SRC_WHERE ")"
         " FROM dk_country_hour h WHERE" HOUR_WHERE " GROUP BY h.country ORDER BY p DESC, k"
         " LIMIT ?8",
     [STORE_BY_ASN] =
         "SELECT h.asn AS k, sum(h.packets) AS p,"
-        " (SELECT count(DISTINCT d.src) FROM dk_source_day d WHERE d.asn = h.asn AND"
-        SRC_WHERE ")"
+        " (SELECT count(DISTINCT d.src) FROM dk_source_day d WHERE d.asn = h.asn AND" SRC_WHERE ")"
         " FROM dk_asn_hour h WHERE" HOUR_WHERE " GROUP BY h.asn ORDER BY p DESC, k LIMIT ?8",
 };
 
@@ -639,9 +651,9 @@ static void top_ports_of(sqlite3_stmt *q, sqlite3_stmt *top, struct store_dk_top
         memcpy(t->top_ports, "[]", 3);
 }
 
-enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *sensor,
-                           int64_t since, int64_t until, struct store_dk_top *rows, size_t n,
-                           size_t *count, struct err *e)
+enum err_code store_dk_top(struct store *st, enum store_dk_by by, const char *sensor, int64_t since,
+                           int64_t until, struct store_dk_top *rows, size_t n, size_t *count,
+                           struct err *e)
 {
     static const char ports_sql[] = "SELECT top_ports FROM dk_source_day WHERE id = ?1";
     struct range r;
@@ -681,8 +693,8 @@ enum err_code store_dk_series(struct store *st, const char *sensor, int port, in
 {
     static const char sql[] =
         "SELECT h.hour, sum(h.packets), sum(h.bytes), sum(h.sources), sum(h.new_sources)"
-        " FROM dk_port_hour h WHERE ?1 IS ?1 AND ?2 IS ?2 AND ?3 IS ?3 AND ?4 IS ?4 AND"
-        HOUR_WHERE " AND (?8 < 0 OR h.port = ?8) AND (?9 < 0 OR h.class = ?9)"
+        " FROM dk_port_hour h WHERE ?1 IS ?1 AND ?2 IS ?2 AND ?3 IS ?3 AND ?4 IS ?4 AND" HOUR_WHERE
+        " AND (?8 < 0 OR h.port = ?8) AND (?9 < 0 OR h.class = ?9)"
         " GROUP BY h.hour ORDER BY h.hour";
     struct store_dk_port r;
     struct range rg;

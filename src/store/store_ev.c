@@ -173,10 +173,6 @@ enum err_code store_ev_sighting_add(struct store_ev_writer *w, const struct stor
 
 /* ---- evidence of hosts ------------------------------------------------------------- */
 
-/* dk_source_day row ids: day << 46 | sensor << 32 | seq (store_darknet.c). */
-#define DK_ID_DAY_SHIFT 46
-#define DK_DAY_MAX      ((int64_t)1 << 17)
-
 /* Evidence rows, then the darknet's scanners as evidence of kind darknet-scan (the
  * distinct darknet addresses they hit, their busiest port), in address order. ?1 asn
  * (NULL: any), ?2/?3 lowest/highest address, ?4 country (NULL: any), ?5/?6 time window,
@@ -217,9 +213,9 @@ static void read_host_row(sqlite3_stmt *s, struct store_host_row *r)
 
 static void bind_host_query(sqlite3_stmt *s, const struct store_host_query *q)
 {
-    int64_t d0 = q->since > 0 ? q->since / 86400 : 0;
-    int64_t d1 = q->until > 0 ? (q->until - 1) / 86400 : DK_DAY_MAX - 1;
+    int64_t lo, hi;
 
+    store_dk_id_range(q->since, q->until, &lo, &hi);
     if (q->asn >= 0)
         sqlite3_bind_int64(s, 1, q->asn);
     sqlite3_bind_blob(s, 2, q->lo.b, 16, SQLITE_STATIC);
@@ -228,13 +224,8 @@ static void bind_host_query(sqlite3_stmt *s, const struct store_host_query *q)
         sqlite3_bind_text(s, 4, q->country, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 5, q->since);
     sqlite3_bind_int64(s, 6, q->until > 0 ? q->until : INT64_MAX);
-    if (d1 >= DK_DAY_MAX)
-        d1 = DK_DAY_MAX - 1;
-    sqlite3_bind_int64(s, 7, d0 << DK_ID_DAY_SHIFT);
-    sqlite3_bind_int64(s, 8,
-                       d1 < d0                ? -1
-                       : d1 == DK_DAY_MAX - 1 ? INT64_MAX /* the last day: no overflow */
-                                              : ((d1 + 1) << DK_ID_DAY_SHIFT) - 1);
+    sqlite3_bind_int64(s, 7, lo);
+    sqlite3_bind_int64(s, 8, hi);
 }
 
 enum err_code store_host_rows(struct store *st, const struct store_host_query *q,
@@ -424,17 +415,16 @@ enum err_code store_dk_flagged(struct store *st, bool victims, int64_t since, in
         " min(first_seen), max(last_seen), max(scanner), max(victim) FROM dk_source_day"
         " WHERE id BETWEEN ?1 AND ?2 AND scanner AND last_seen >= ?3 AND first_seen < ?4"
         " GROUP BY src HAVING min(first_seen) >= ?3 ORDER BY sum(packets) DESC, src LIMIT ?5";
-    int64_t d0 = since > 0 ? since / 86400 : 0, d1 = until > 0 ? (until - 1) / 86400 : 0;
+    int64_t lo, hi;
     sqlite3_stmt *s;
     int rc;
 
     *count = 0;
-    if (d1 >= DK_DAY_MAX || until <= 0)
-        d1 = DK_DAY_MAX - 1;
+    store_dk_id_range(since, until, &lo, &hi);
     if (sqlite3_prepare_v2(st->db, victims ? sql_v : sql_s, -1, &s, NULL) != SQLITE_OK)
         return store_fail(st, "prepare flagged sources", e);
-    sqlite3_bind_int64(s, 1, d0 << DK_ID_DAY_SHIFT);
-    sqlite3_bind_int64(s, 2, d1 == DK_DAY_MAX - 1 ? INT64_MAX : ((d1 + 1) << DK_ID_DAY_SHIFT) - 1);
+    sqlite3_bind_int64(s, 1, lo);
+    sqlite3_bind_int64(s, 2, hi);
     sqlite3_bind_int64(s, 3, since);
     sqlite3_bind_int64(s, 4, until > 0 ? until : INT64_MAX);
     sqlite3_bind_int64(s, 5, (int64_t)n);

@@ -42,4 +42,9 @@ enum err_code store_fail(struct store *st, const char *what, struct err *e);
 /* Runs SQL without results. */
 enum err_code store_exec(struct store *st, const char *sql, struct err *e);
 
+/* dk_source_day row ids are day << 46 | sensor << 32 | seq (store_darknet.c): the id
+ * range [*lo, *hi] of the days [since, until) touches (until <= 0: no end); empty
+ * (*lo > *hi) when no representable day does. */
+void store_dk_id_range(int64_t since, int64_t until, int64_t *lo, int64_t *hi);
+
 #endif
